@@ -1,0 +1,222 @@
+/**
+ * The agent: the imperative shell around the health core. It binds the API, runs the probes,
+ * feeds their results to the monitor, derives the node's mode, and stops cleanly.
+ */
+import { hostname as osHostname } from "node:os";
+import type { FastifyInstance } from "fastify";
+import { AgentMetrics } from "../api/metrics.js";
+import { createApiServer, listenApi } from "../api/server.js";
+import type { ProbeStatusView, StatusDocument } from "../api/status-types.js";
+import type { Config } from "../config/schema.js";
+import { HealthMonitor, type MonitoredProbe } from "../health/monitor.js";
+import { ProbeScheduler } from "../health/scheduler.js";
+import type { Logger } from "../log/logger.js";
+import { createChecker } from "../probes/index.js";
+import { VERSION } from "../version.js";
+import { decideMode, type NodeMode } from "./mode.js";
+
+/** Options of {@link Agent}. */
+export interface AgentOptions {
+  config: Config;
+  logger: Logger;
+  /** @default os.hostname() */
+  hostname?: string;
+}
+
+/**
+ * One node's agent.
+ *
+ * @example
+ * ```ts
+ * const agent = new Agent({ config, logger });
+ * const port = await agent.start();
+ * // …
+ * await agent.stop("SIGTERM");
+ * ```
+ */
+export class Agent {
+  readonly #config: Config;
+  readonly #logger: Logger;
+  readonly #monitor: HealthMonitor;
+  readonly #scheduler: ProbeScheduler;
+  readonly #metrics: AgentMetrics;
+  readonly #api: FastifyInstance;
+  readonly #startedAt = new Date();
+  readonly #name: string;
+  #mode: NodeMode = "STARTING";
+  #reason = "starting";
+  #modeSince = new Date();
+  #stopping: Promise<void> | null = null;
+
+  constructor(options: AgentOptions) {
+    const { config, logger } = options;
+    this.#config = config;
+    this.#logger = logger;
+    this.#name = config.node.name ?? options.hostname ?? osHostname();
+    const host = options.hostname ?? osHostname();
+    const defaults = config.probeDefaults;
+    const probes: MonitoredProbe[] = Object.entries(config.probes).map(([name, p]) => ({
+      name,
+      kind: p.kind,
+      severity: p.severity ?? "critical",
+      intervalMs: p.interval ?? defaults.interval,
+      timeoutMs: p.timeout ?? defaults.timeout,
+      fall: p.fall ?? defaults.fall,
+      rise: p.rise ?? defaults.rise,
+      description: p.description,
+    }));
+    this.#monitor = new HealthMonitor(probes, {
+      logger,
+      onChange: () => this.#updateMode(),
+    });
+    this.#metrics = new AgentMetrics(() => this.status());
+    this.#scheduler = new ProbeScheduler(
+      probes.map((p) => ({
+        name: p.name,
+        intervalMs: p.intervalMs,
+        timeoutMs: p.timeoutMs,
+        checker: createChecker(config.probes[p.name] as Config["probes"][string], {
+          probeName: p.name,
+          hostname: host,
+          timeoutMs: p.timeoutMs,
+        }),
+      })),
+      {
+        onCheck: (name, observation) => {
+          const probe = probes.find((p) => p.name === name);
+          if (probe) this.#metrics.observeCheck(name, probe.kind, observation);
+          this.#monitor.record(name, observation);
+        },
+      },
+    );
+    this.#api = createApiServer({
+      getStatus: () => this.status(),
+      metrics: this.#metrics,
+      bodyLimit: config.api.bodyLimit,
+      requestTimeoutMs: config.api.requestTimeout,
+    });
+  }
+
+  /** The node's name. */
+  get name(): string {
+    return this.#name;
+  }
+
+  /** The node's mode now. */
+  get mode(): NodeMode {
+    return this.#mode;
+  }
+
+  /**
+   * Binds the API (failing fast if the address is taken), then starts the probes.
+   * Returns the API's bound port.
+   */
+  async start(): Promise<number> {
+    const port = await listenApi(this.#api, this.#config.api.listen);
+    const critical = this.#monitor.probes.filter((p) => p.severity === "critical").length;
+    this.#logger.info(
+      {
+        event: "start",
+        api: this.#config.api.listen,
+        port,
+        probes: this.#monitor.probes.length,
+        critical,
+      },
+      `agent "${this.#name}" ${VERSION} started: API on ${this.#config.api.listen}, ${this.#monitor.probes.length} probes (${critical} critical)`,
+    );
+    this.#scheduler.start();
+    this.#updateMode();
+    return port;
+  }
+
+  /** Toggles logging of every poll; returns the new setting. */
+  toggleDebugPolls(): boolean {
+    this.#monitor.debugPolls = !this.#monitor.debugPolls;
+    this.#logger.info(
+      { event: "debug", debugPolls: this.#monitor.debugPolls },
+      `debug mode ${this.#monitor.debugPolls ? "on: logging every poll" : "off"}`,
+    );
+    return this.#monitor.debugPolls;
+  }
+
+  /** Stops probes and closes the API; safe to call more than once. */
+  stop(reason: string): Promise<void> {
+    this.#stopping ??= (async () => {
+      this.#logger.info({ event: "stop", reason }, `agent "${this.#name}" stopping (${reason})`);
+      await this.#scheduler.stop();
+      await this.#api.close();
+      this.#logger.info({ event: "stopped" }, `agent "${this.#name}" stopped`);
+    })();
+    return this.#stopping;
+  }
+
+  /** The status document served at `/v1/status`. */
+  status(): StatusDocument {
+    const summary = this.#monitor.summary();
+    const probes: ProbeStatusView[] = this.#monitor.probes.map((p) => {
+      const r = this.#monitor.get(p.name);
+      return {
+        name: p.name,
+        kind: p.kind,
+        severity: p.severity,
+        description: p.description,
+        state: r?.state ?? "pending",
+        since: r?.since ? new Date(r.since).toISOString() : null,
+        last: r?.last
+          ? {
+              at: new Date(r.last.at).toISOString(),
+              status: r.last.status,
+              message: r.last.message,
+              durationMs: Math.round(r.last.durationMs * 10) / 10,
+            }
+          : null,
+        firstError: r?.firstError ?? null,
+        consecutiveOk: r?.consecutiveOk ?? 0,
+        consecutiveFail: r?.consecutiveFail ?? 0,
+        checks: r?.checks ?? 0,
+        failures: r?.failures ?? 0,
+        intervalMs: p.intervalMs,
+        timeoutMs: p.timeoutMs,
+        fall: p.fall,
+        rise: p.rise,
+      };
+    });
+    return {
+      node: {
+        name: this.#name,
+        mode: this.#mode,
+        reason: this.#reason,
+        healthy: summary.healthy,
+        since: this.#modeSince.toISOString(),
+        version: VERSION,
+        pid: process.pid,
+        startedAt: this.#startedAt.toISOString(),
+        debugPolls: this.#monitor.debugPolls,
+        criticalDown: summary.criticalDown,
+        warningDown: summary.warningDown,
+      },
+      probes,
+      time: new Date().toISOString(),
+    };
+  }
+
+  #updateMode(): void {
+    const decision = decideMode(this.#mode, this.#monitor.summary());
+    this.#reason = decision.reason;
+    if (decision.mode === this.#mode) return;
+    const from = this.#mode;
+    this.#mode = decision.mode;
+    this.#modeSince = new Date();
+    if (from === "STARTING") {
+      this.#monitor.starting = false;
+      this.#logger.info(
+        { event: "ready", node: this.#name },
+        `node "${this.#name}" is ready: ${decision.reason}`,
+      );
+    }
+    this.#logger.info(
+      { event: "mode", from, to: decision.mode, reason: decision.reason },
+      `mode ${from} → ${decision.mode}: ${decision.reason}`,
+    );
+  }
+}

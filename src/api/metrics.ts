@@ -1,0 +1,79 @@
+/**
+ * Prometheus metrics of the agent: probe states, check durations and outcomes, node mode and
+ * health, plus the process metrics prom-client collects.
+ */
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { CheckObservation } from "../health/probe-state.js";
+import type { StatusDocument } from "./status-types.js";
+
+const MODES = ["STARTING", "ACTIVE", "STANDBY"] as const;
+
+/**
+ * The agent's metric registry.
+ *
+ * @example
+ * ```ts
+ * const metrics = new AgentMetrics(() => agent.status());
+ * metrics.observeCheck("db", "sql", { status: "ok", message: "", durationMs: 4 });
+ * await metrics.registry.metrics(); // Prometheus text
+ * ```
+ */
+export class AgentMetrics {
+  readonly registry = new Registry();
+  readonly #durations: Histogram<"probe" | "kind">;
+  readonly #checks: Counter<"probe" | "kind" | "result">;
+
+  constructor(getStatus: () => StatusDocument) {
+    collectDefaultMetrics({ register: this.registry, prefix: "tandem_" });
+    this.#durations = new Histogram({
+      name: "tandem_probe_check_duration_seconds",
+      help: "Duration of probe checks.",
+      labelNames: ["probe", "kind"],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [this.registry],
+    });
+    this.#checks = new Counter({
+      name: "tandem_probe_checks_total",
+      help: "Probe checks by result (ok, warn, fail).",
+      labelNames: ["probe", "kind", "result"],
+      registers: [this.registry],
+    });
+    new Gauge({
+      name: "tandem_probe_up",
+      help: "1 when the probe is up, 0 when down, -1 while pending.",
+      labelNames: ["probe", "kind", "severity"],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const p of getStatus().probes) {
+          const value = p.state === "up" ? 1 : p.state === "down" ? 0 : -1;
+          this.set({ probe: p.name, kind: p.kind, severity: p.severity }, value);
+        }
+      },
+    });
+    new Gauge({
+      name: "tandem_node_mode",
+      help: "1 for the node's current mode, 0 for the others.",
+      labelNames: ["mode"],
+      registers: [this.registry],
+      collect() {
+        const mode = getStatus().node.mode;
+        for (const m of MODES) this.set({ mode: m }, m === mode ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: "tandem_node_healthy",
+      help: "1 when every critical probe is up.",
+      registers: [this.registry],
+      collect() {
+        this.set(getStatus().node.healthy ? 1 : 0);
+      },
+    });
+  }
+
+  /** Records one finished check. */
+  observeCheck(probe: string, kind: string, observation: CheckObservation): void {
+    this.#durations.observe({ probe, kind }, observation.durationMs / 1000);
+    this.#checks.inc({ probe, kind, result: observation.status });
+  }
+}

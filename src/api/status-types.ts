@@ -1,0 +1,51 @@
+/**
+ * The JSON shape of `GET /v1/status`, shared by the agent (producer) and the CLI (consumer).
+ */
+
+/** One probe in the status document. */
+export interface ProbeStatusView {
+  name: string;
+  kind: string;
+  severity: "critical" | "warning";
+  description?: string | undefined;
+  state: "pending" | "up" | "down";
+  /** ISO time of the last state change, or null while pending. */
+  since: string | null;
+  last: { at: string; status: "ok" | "warn" | "fail"; message: string; durationMs: number } | null;
+  /** Error of the first failure of the current or last failing streak. */
+  firstError: string | null;
+  consecutiveOk: number;
+  consecutiveFail: number;
+  checks: number;
+  failures: number;
+  intervalMs: number;
+  timeoutMs: number;
+  fall: number;
+  rise: number;
+}
+
+/** This node in the status document. */
+export interface NodeStatusView {
+  name: string;
+  mode: "STARTING" | "ACTIVE" | "STANDBY";
+  /** Why the node is in this mode. */
+  reason: string;
+  healthy: boolean;
+  /** ISO time the node entered its mode. */
+  since: string;
+  version: string;
+  pid: number;
+  startedAt: string;
+  /** True while SIGUSR1 debug mode logs every poll. */
+  debugPolls: boolean;
+  criticalDown: string[];
+  warningDown: string[];
+}
+
+/** The whole `GET /v1/status` document. */
+export interface StatusDocument {
+  node: NodeStatusView;
+  probes: ProbeStatusView[];
+  /** ISO time this document was made. */
+  time: string;
+}

@@ -1,0 +1,369 @@
+/**
+ * The configuration schema: the single source of truth for the typed config, the JSON Schema
+ * (`tandem config schema`, `schema/tandem.schema.json`) and the reference (`docs/config.md`).
+ *
+ * Conventions that the error formatter and the reference generator rely on:
+ * - every field has a `description` (the reference table shows it; a test checks none is missing);
+ * - custom messages start with "expected …" and leave out the value: the formatter adds
+ *   `, got <value>` itself so that secrets can be hidden in one place;
+ * - defaults of durations are given with `prefault` in input form (`"1s"`), so the JSON Schema
+ *   and the reference show the default as it would be written in the file.
+ */
+import { z } from "zod";
+import { DURATION_PATTERN, parseDuration } from "./duration.js";
+
+/** Appended to the description of every duration field (the JSON Schema shows it on hover). */
+export const DURATION_HINT = 'Milliseconds, or a string such as "500ms", "2s", "1m".';
+
+/** A duration: milliseconds as a number, or a string like `500ms`, `2s`, `1m`. */
+const durationBase = z
+  .union([
+    z.number().int().nonnegative(),
+    z.string().regex(new RegExp(DURATION_PATTERN), {
+      message: 'expected a duration such as "500ms", "2s" or "1m"',
+    }),
+  ])
+  .transform((v) => parseDuration(v) as number);
+
+const positiveDurationBase = durationBase.refine((ms) => ms > 0, {
+  message: "expected a duration above 0",
+});
+
+/** A positive duration field; `description` says what it is for. */
+function duration(description: string) {
+  return positiveDurationBase.meta({ description: `${description} ${DURATION_HINT}` });
+}
+
+const count = z.number().int().min(1).max(1000);
+
+const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
+
+const percent = z.number().min(0).max(100);
+
+/**
+ * A file-system path. A relative path is taken relative to the configuration file's directory
+ * (never the agent's working directory, which depends on how it was started).
+ */
+const configPath = z.string().min(1);
+
+/** `host:port` (IPv6 as `[::1]:7701`). */
+const LISTEN_PATTERN = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+):\d{1,5}$/;
+const listenAddress = z
+  .string()
+  .regex(LISTEN_PATTERN, {
+    message: 'expected "host:port", e.g. "127.0.0.1:7701" or "[::1]:7701"',
+  })
+  // Only judge the port once the shape is right, so a malformed address gets one message.
+  .refine((s) => !LISTEN_PATTERN.test(s) || Number(s.slice(s.lastIndexOf(":") + 1)) <= 65535, {
+    message: "expected a port between 0 and 65535",
+  });
+
+/** Fields every probe has. */
+const probeCommon = {
+  severity: z.enum(["critical", "warning"]).optional().meta({
+    description:
+      "`critical`: the node cannot serve while this probe is down. `warning`: reported, never changes health. Default `critical`.",
+  }),
+  interval: duration("Time between checks. Default from `probeDefaults`.").optional(),
+  timeout: duration(
+    "A check that takes longer counts as failed. Default from `probeDefaults`.",
+  ).optional(),
+  fall: count.optional().meta({
+    description:
+      "Consecutive failed checks that mark the probe down. Default from `probeDefaults`.",
+  }),
+  rise: count.optional().meta({
+    description:
+      "Consecutive good checks that mark a down probe up again. Default from `probeDefaults`.",
+  }),
+  description: z.string().optional().meta({ description: "Free text shown in `tandem status`." }),
+};
+
+const httpProbe = z
+  .strictObject({
+    kind: z.literal("http"),
+    ...probeCommon,
+    url: z
+      .url({ protocol: /^https?$/, error: 'expected a URL starting with "http://" or "https://"' })
+      .meta({ description: "URL to request (http or https)." }),
+    method: z
+      .enum(["GET", "HEAD", "POST", "OPTIONS"])
+      .default("GET")
+      .meta({ description: "HTTP method." }),
+    headers: z
+      .record(z.string(), z.string())
+      .optional()
+      .meta({ description: "Extra request headers." }),
+    expectStatus: z
+      .array(z.number().int().min(100).max(599))
+      .min(1)
+      .optional()
+      .meta({ description: "Accepted status codes. Default: any 2xx or 3xx." }),
+    expectBody: z
+      .string()
+      .optional()
+      .meta({ description: "A substring the response body must contain." }),
+    insecure: z
+      .boolean()
+      .default(false)
+      .meta({ description: "Accept any TLS certificate (https only)." }),
+  })
+  .meta({
+    title: "http probe",
+    description: "An HTTP or HTTPS request that must answer with an accepted status.",
+  });
+
+const tcpProbe = z
+  .strictObject({
+    kind: z.literal("tcp"),
+    ...probeCommon,
+    host: z
+      .string()
+      .min(1)
+      .default("127.0.0.1")
+      .meta({ description: "Host name or IP address to connect to." }),
+    port: z.number().int().min(1).max(65535).meta({ description: "TCP port to connect to." }),
+  })
+  .meta({ title: "tcp probe", description: "A TCP connection that must be accepted." });
+
+const sqlProbe = z
+  .strictObject({
+    kind: z.literal("sql"),
+    ...probeCommon,
+    driver: z
+      .enum(["postgres", "mysql"])
+      .meta({ description: "`postgres`, or `mysql` for MySQL and MariaDB." }),
+    url: z
+      .string()
+      .regex(/^(postgres|postgresql|mysql|mariadb):\/\//, {
+        message: 'expected a URL starting with "postgres://" or "mysql://"',
+      })
+      .meta({ description: "Connection URL, e.g. `mysql://asterisk@127.0.0.1:3306/asterisk`." }),
+    password: z
+      .string()
+      .optional()
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own reference syntax.
+      .meta({ description: "Password, kept out of the URL; use `${ENV}` or `${file:PATH}`." }),
+    query: z.string().min(1).default("SELECT 1").meta({ description: "Query to run." }),
+    expect: z.string().optional().meta({
+      description: "Expected value of the first column of the first row, compared as text.",
+    }),
+  })
+  .meta({
+    title: "sql probe",
+    description: "A query against PostgreSQL, MySQL or MariaDB that must succeed.",
+  });
+
+const fileProbe = z
+  .strictObject({
+    kind: z.literal("file"),
+    ...probeCommon,
+    stamp: configPath.meta({
+      description: "Path of the stamp file that proves the right file system is mounted.",
+    }),
+    stampId: z.string().optional().meta({
+      description:
+        "Expected identity written in the stamp file by `tandem stamp create`. Default: the identity (content, device, inode) seen at agent start.",
+    }),
+    testDir: configPath.optional().meta({
+      description:
+        "Directory for the per-host write/read test file. Default: the stamp file's directory.",
+    }),
+    write: z
+      .boolean()
+      .default(true)
+      .meta({ description: "Write and read back `.tandem-<host>` in `testDir`." }),
+  })
+  .meta({
+    title: "file probe",
+    description:
+      "A shared file system that must be mounted (stamp file present) and, by default, writable.",
+  });
+
+const diskProbe = z
+  .strictObject({
+    kind: z.literal("disk"),
+    ...probeCommon,
+    path: z
+      .string()
+      .min(1)
+      .default("/")
+      .meta({ description: "A path on the file system to measure." }),
+    maxUsedPercent: percent
+      .default(90)
+      .meta({ description: "Highest share of used space, in percent." }),
+  })
+  .meta({ title: "disk probe", description: "Free space on a file system." });
+
+const loadProbe = z
+  .strictObject({
+    kind: z.literal("load"),
+    ...probeCommon,
+    maxPerCore: z
+      .number()
+      .positive()
+      .default(2)
+      .meta({ description: "Highest load average per CPU core." }),
+    window: z
+      .literal([1, 5, 15])
+      .default(1)
+      .meta({ description: "Load average window in minutes: 1, 5 or 15." }),
+  })
+  .meta({ title: "load probe", description: "The system load average, per CPU core." });
+
+const memoryProbe = z
+  .strictObject({
+    kind: z.literal("memory"),
+    ...probeCommon,
+    minAvailablePercent: percent
+      .default(10)
+      .meta({ description: "Lowest share of available memory, in percent." }),
+  })
+  .meta({ title: "memory probe", description: "Available memory." });
+
+const processProbe = z
+  .strictObject({
+    kind: z.literal("process"),
+    ...probeCommon,
+    pidFile: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: "A pid file whose process must be alive." }),
+    name: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: "A process name (as in `/proc/PID/comm`) that must be running." }),
+  })
+  .refine((p) => (p.pidFile === undefined) !== (p.name === undefined), {
+    message: "expected exactly one of pidFile or name",
+  })
+  .meta({
+    title: "process probe",
+    description: "A process that must be running: give exactly one of `pidFile` or `name`.",
+  });
+
+const commandProbe = z
+  .strictObject({
+    kind: z.literal("command"),
+    ...probeCommon,
+    command: z
+      .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+      .meta({ description: "A string run by `/bin/sh -c`, or an argument list run directly." }),
+    env: z
+      .record(z.string(), z.string())
+      .optional()
+      .meta({ description: "Extra environment variables." }),
+    cwd: configPath.optional().meta({
+      description: "Working directory of the command. Default: the configuration file's directory.",
+    }),
+  })
+  .meta({
+    title: "command probe",
+    description:
+      "A Nagios/Monitoring-Plugins style check: exit 0 OK, 1 WARNING (counts as up), 2 CRITICAL and 3 UNKNOWN fail.",
+  });
+
+/** One probe definition, discriminated by `kind`. */
+export const probeSchema = z.discriminatedUnion("kind", [
+  httpProbe,
+  tcpProbe,
+  sqlProbe,
+  fileProbe,
+  diskProbe,
+  loadProbe,
+  memoryProbe,
+  processProbe,
+  commandProbe,
+]);
+
+const probeDefaults = z
+  .strictObject({
+    interval: duration("Time between checks.").prefault("1s"),
+    timeout: duration("A check that takes longer counts as failed.").prefault("500ms"),
+    fall: count
+      .default(2)
+      .meta({ description: "Consecutive failed checks that mark a probe down." }),
+    rise: count
+      .default(2)
+      .meta({ description: "Consecutive good checks that mark a down probe up again." }),
+  })
+  .meta({ description: "Defaults for the probe fields of the same name." });
+
+/** The whole configuration file. */
+export const configSchema = z
+  .strictObject({
+    node: z
+      .strictObject({
+        name: z
+          .string()
+          .regex(NAME_PATTERN, {
+            message: "expected letters, digits, '.', '_' or '-' (at most 63)",
+          })
+          .optional()
+          .meta({ description: "This node's name. Default: the host name." }),
+        stateDir: z
+          .string()
+          .min(1)
+          .default("/var/lib/tandem")
+          .meta({ description: "Directory where the agent keeps its state." }),
+      })
+      .prefault({})
+      .meta({ description: "This node." }),
+    api: z
+      .strictObject({
+        listen: listenAddress
+          .default("127.0.0.1:7701")
+          .meta({ description: "Address of the HTTP API and monitor URLs." }),
+        bodyLimit: z
+          .number()
+          .int()
+          .min(1024)
+          .max(1_048_576)
+          .default(65_536)
+          .meta({ description: "Largest request body in bytes." }),
+        requestTimeout: duration("Longest time a request may take.").prefault("5s"),
+      })
+      .prefault({})
+      .meta({ description: "The agent's HTTP API." }),
+    log: z
+      .strictObject({
+        level: z
+          .enum(["fatal", "error", "warn", "info", "debug", "trace"])
+          .default("info")
+          .meta({ description: "Least severe level written." }),
+        file: z
+          .string()
+          .optional()
+          .meta({ description: "Log file (JSON lines). Default: standard output." }),
+        pretty: z.enum(["auto", "always", "never"]).default("auto").meta({
+          description: "Human-readable lines: `auto` when standard output is a terminal.",
+        }),
+      })
+      .prefault({})
+      .meta({ description: "Logging." }),
+    probeDefaults: probeDefaults.prefault({}),
+    probes: z
+      .record(
+        z.string().regex(NAME_PATTERN, {
+          message: "expected a probe name of letters, digits, '.', '_' or '-'",
+        }),
+        probeSchema,
+      )
+      .default({})
+      .meta({ description: "The resources this node depends on, by name." }),
+  })
+  .meta({ title: "Tandem configuration" });
+
+/** The configuration as written in the file (before defaults). */
+export type ConfigInput = z.input<typeof configSchema>;
+/**
+ * The validated configuration with defaults applied and durations in milliseconds. From
+ * `loadConfig`, `node.name` is always set (see `LoadedConfig`).
+ */
+export type Config = z.output<typeof configSchema>;
+/** One validated probe definition. */
+export type ProbeConfig = z.output<typeof probeSchema>;
+/** The probe kinds. */
+export type ProbeKind = ProbeConfig["kind"];

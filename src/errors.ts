@@ -1,0 +1,163 @@
+/**
+ * The table of every error Tandem raises on purpose, each with a stable code.
+ *
+ * Codes are never reused or renamed: scripts and the docs rely on them. Every code here is
+ * listed in `docs/errors.md`; `src/errors.test.ts` fails when the two drift apart.
+ *
+ * @example
+ * ```ts
+ * throw new ConfigInvalidError(`probes.db.port: expected an integer, got "x"`);
+ * ```
+ */
+
+/** Options accepted by every Tandem error constructor. */
+export interface TandemErrorOptions {
+  /** The lower-level error that caused this one. */
+  cause?: unknown;
+  /** Machine-readable detail (for `--json` output and the API). */
+  details?: unknown;
+}
+
+/** What every Tandem error carries besides its message. */
+export interface TandemErrorShape extends Error {
+  /** Stable code, e.g. `TANDEM_ERR_CONFIG_INVALID`. */
+  readonly code: string;
+  /** Process exit code the CLI uses when this error ends a command. */
+  readonly exitCode: number;
+  /** Machine-readable detail, if any. */
+  readonly details: unknown;
+}
+
+/** One row of the error table. */
+export interface ErrorSpec {
+  code: string;
+  exitCode: number;
+  base: ErrorConstructor;
+  summary: string;
+}
+
+/** Every error spec, keyed by code; the docs drift test reads this. */
+export const errorTable: Record<string, ErrorSpec> = {};
+
+type TandemErrorClass = new (message: string, options?: TandemErrorOptions) => TandemErrorShape;
+
+function defineError(
+  code: string,
+  base: ErrorConstructor,
+  exitCode: number,
+  summary: string,
+): TandemErrorClass {
+  errorTable[code] = { code, exitCode, base, summary };
+  const Base = base as new (message?: string, options?: { cause?: unknown }) => Error;
+  const cls = class extends Base implements TandemErrorShape {
+    readonly code = code;
+    readonly exitCode = exitCode;
+    readonly details: unknown;
+    constructor(message: string, options: TandemErrorOptions = {}) {
+      super(message, options.cause === undefined ? undefined : { cause: options.cause });
+      this.details = options.details;
+    }
+    override get name(): string {
+      return `${base.name} [${code}]`;
+    }
+  };
+  return cls;
+}
+
+/** The configuration file is not valid (syntax, type, unknown key, bad value). */
+export const ConfigInvalidError = defineError(
+  "TANDEM_ERR_CONFIG_INVALID",
+  TypeError,
+  2,
+  "The configuration file is not valid: YAML syntax, an unknown key, a wrong type or a value out of range.",
+);
+
+/** The configuration file could not be read. */
+export const ConfigReadError = defineError(
+  "TANDEM_ERR_CONFIG_READ",
+  Error,
+  2,
+  "The configuration file could not be read (missing, unreadable, not a regular file).",
+);
+
+/** A `${ENV}` or `${file:PATH}` reference in the configuration could not be resolved. */
+export const ConfigSecretError = defineError(
+  "TANDEM_ERR_CONFIG_SECRET",
+  Error,
+  2,
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the text names the config's own reference syntax.
+  "A `${VAR}` or `${file:PATH}` reference in the configuration names a variable that is not set or a file that cannot be read.",
+);
+
+/** The command line is wrong (unknown option, missing argument). */
+export const UsageError = defineError(
+  "TANDEM_ERR_USAGE",
+  TypeError,
+  2,
+  "The command line is wrong: an unknown option, a missing argument or a bad value.",
+);
+
+/** The agent's API could not be reached. */
+export const AgentUnreachableError = defineError(
+  "TANDEM_ERR_AGENT_UNREACHABLE",
+  Error,
+  3,
+  "The CLI could not reach the agent's API (not running, wrong address, or timed out).",
+);
+
+/** The agent answered with something the CLI did not expect. */
+export const AgentResponseError = defineError(
+  "TANDEM_ERR_AGENT_RESPONSE",
+  Error,
+  3,
+  "The agent answered with an unexpected HTTP status or a body that is not the expected JSON.",
+);
+
+/** A listener (API, SIP) could not bind its address. */
+export const ListenError = defineError(
+  "TANDEM_ERR_LISTEN",
+  Error,
+  4,
+  "A listener could not bind its address: the port is in use, the address does not exist here, or permission was denied.",
+);
+
+/** True when `err` is one of Tandem's own errors. */
+export function isTandemError(err: unknown): err is TandemErrorShape {
+  return (
+    err instanceof Error &&
+    typeof (err as Partial<TandemErrorShape>).code === "string" &&
+    ((err as TandemErrorShape).code as string) in errorTable
+  );
+}
+
+/** A queue_log file (or stream) could not be read as a queue_log at all. */
+export const QueueLogMalformedError = defineError(
+  "TANDEM_ERR_QUEUELOG_MALFORMED",
+  Error,
+  1,
+  "A file given as a queue_log is not one: none of its first lines has the form `epoch|callid|queue|agent|event[|data…]`, or its gzip stream is truncated or corrupt.",
+);
+
+/** The queue report store could not be opened, migrated or written. */
+export const StoreUnavailableError = defineError(
+  "TANDEM_ERR_STORE_UNAVAILABLE",
+  Error,
+  1,
+  "The queue report store (embedded SQLite file or PostgreSQL URL) could not be opened, migrated, read or written.",
+);
+
+/** A report source (`file:`, `sql:`, `cluster:`, `clustrw:`) is not valid. */
+export const SourceInvalidError = defineError(
+  "TANDEM_ERR_SOURCE_INVALID",
+  TypeError,
+  2,
+  "A report source is not valid: unknown prefix, empty partition list, or a partition the store has never loaded.",
+);
+
+/** A queue_log file could not be opened or read. */
+export const QueueLogReadError = defineError(
+  "TANDEM_ERR_QUEUELOG_READ",
+  Error,
+  1,
+  "A queue_log file could not be opened or read: it does not exist, is not a regular file, or permission was denied.",
+);

@@ -1,0 +1,66 @@
+/**
+ * The agent's logger: pino JSON lines to a file or standard output, or readable lines when a
+ * person is watching a terminal. Writes are synchronous so nothing is lost when the process
+ * stops, and {@link flushLogger} is safe to call on the way out.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import pino from "pino";
+import pinoPretty from "pino-pretty";
+
+/** The logger type used across Tandem. */
+export type Logger = pino.Logger;
+
+/** Options of {@link createLogger}. */
+export interface LoggerOptions {
+  /** Minimum level. @default "info" */
+  level?: pino.LevelWithSilent;
+  /** Write JSON lines to this file instead of standard output. */
+  file?: string | undefined;
+  /** `auto`: readable lines when standard output is a terminal and no file is set. @default "auto" */
+  pretty?: "auto" | "always" | "never";
+  /** Fields added to every line (e.g. `{ node: "a" }`). */
+  base?: Record<string, unknown>;
+}
+
+/**
+ * Creates the agent's logger.
+ *
+ * @example
+ * ```ts
+ * const log = createLogger({ level: "info", base: { node: "a" } });
+ * log.info({ event: "ready" }, "node a is ready");
+ * ```
+ */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const level = options.level ?? "info";
+  const pretty =
+    options.pretty === "always" ||
+    (options.pretty !== "never" && !options.file && process.stdout.isTTY === true);
+  const common: pino.LoggerOptions = {
+    level,
+    base: options.base ?? {},
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+  };
+  if (options.file) {
+    mkdirSync(dirname(options.file), { recursive: true });
+    return pino(common, pino.destination({ dest: options.file, sync: true, mkdir: true }));
+  }
+  if (pretty) {
+    return pino(
+      common,
+      pinoPretty({ colorize: process.stdout.isTTY === true, sync: true, ignore: "pid,hostname" }),
+    );
+  }
+  return pino(common, pino.destination({ dest: 1, sync: true }));
+}
+
+/** Flushes buffered log output; safe to call more than once and on any logger. */
+export function flushLogger(logger: Logger): void {
+  try {
+    logger.flush();
+  } catch {
+    // A destination that cannot flush (already closed) has nothing left to lose.
+  }
+}
