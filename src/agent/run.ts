@@ -27,7 +27,7 @@ export interface RunAgentOptions {
 export async function runAgent(options: RunAgentOptions): Promise<number> {
   const loaded = await loadConfig(options.configPath);
   const { config } = loaded;
-  const logger = createLogger({
+  const logger = await createLogger({
     level: (options.logLevel ?? config.log.level) as "info",
     file: config.log.file,
     pretty: config.log.pretty,

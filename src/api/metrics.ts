@@ -24,7 +24,13 @@ export class AgentMetrics {
   readonly #checks: Counter<"probe" | "kind" | "result">;
 
   constructor(getStatus: () => StatusDocument) {
-    collectDefaultMetrics({ register: this.registry, prefix: "tandem_" });
+    // prom-client samples event-loop delay every 10 ms by default, which alone costs more CPU
+    // than all the probes of an idle agent; 100 ms still shows a stalled loop.
+    collectDefaultMetrics({
+      register: this.registry,
+      prefix: "tandem_",
+      eventLoopMonitoringPrecision: 100,
+    });
     this.#durations = new Histogram({
       name: "tandem_probe_check_duration_seconds",
       help: "Duration of probe checks.",

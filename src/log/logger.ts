@@ -6,7 +6,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import pino from "pino";
-import pinoPretty from "pino-pretty";
 
 /** The logger type used across Tandem. */
 export type Logger = pino.Logger;
@@ -28,11 +27,11 @@ export interface LoggerOptions {
  *
  * @example
  * ```ts
- * const log = createLogger({ level: "info", base: { node: "a" } });
+ * const log = await createLogger({ level: "info", base: { node: "a" } });
  * log.info({ event: "ready" }, "node a is ready");
  * ```
  */
-export function createLogger(options: LoggerOptions = {}): Logger {
+export async function createLogger(options: LoggerOptions = {}): Promise<Logger> {
   const level = options.level ?? "info";
   const pretty =
     options.pretty === "always" ||
@@ -48,6 +47,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     return pino(common, pino.destination({ dest: options.file, sync: true, mkdir: true }));
   }
   if (pretty) {
+    // Loaded only when a person watches: it costs about 10 MB that a daemon does not need.
+    const { default: pinoPretty } = await import("pino-pretty");
     return pino(
       common,
       pinoPretty({ colorize: process.stdout.isTTY === true, sync: true, ignore: "pid,hostname" }),
