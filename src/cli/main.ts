@@ -6,6 +6,8 @@ import { isTandemError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { registerAgent } from "./commands/agent.js";
 import { registerConfig } from "./commands/config.js";
+import { registerQload } from "./commands/qload.js";
+import { registerReport } from "./commands/report.js";
 import { registerStamp } from "./commands/stamp.js";
 import { registerStatus } from "./commands/status.js";
 import { registerVersion } from "./commands/version.js";
@@ -21,6 +23,8 @@ export function buildProgram(): Command {
   registerStatus(program);
   registerConfig(program);
   registerStamp(program);
+  registerQload(program);
+  registerReport(program);
   registerVersion(program);
   for (const command of program.commands) applyExitOverride(command);
   return program;

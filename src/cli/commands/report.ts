@@ -1,0 +1,178 @@
+/**
+ * `tandem report`: contact-center reports over the store or a queue_log file.
+ */
+import type { Command } from "commander";
+import { UsageError } from "../../errors.js";
+import {
+  type Format,
+  openScope,
+  REPORT_NAMES,
+  type ReportName,
+  render,
+  runReport,
+} from "../../reports/index.js";
+import { listPartitions, openStore, readMalformed } from "../../store/index.js";
+
+/** Options of `tandem report` as commander parses them. */
+interface ReportCliOptions {
+  source?: string;
+  store?: string;
+  from?: string;
+  to?: string;
+  queue?: string[];
+  agent?: string[];
+  sl: string;
+  shortAbandon: string;
+  format: string;
+  json?: boolean;
+}
+
+/**
+ * Registers `tandem report`.
+ *
+ * @example
+ * ```sh
+ * tandem report queues --source cluster:A|B|C --from 2024-03-01 --to 2024-03-02 --format json
+ * tandem report agents --source file:/var/log/asterisk/queue_log
+ * ```
+ */
+export function registerReport(program: Command): void {
+  program
+    .command("report")
+    .description("Contact-center reports: queues, agents, hours, servers, calls, now")
+    .argument("<report>", `one of ${REPORT_NAMES.join(", ")}`)
+    .option(
+      "--source <source>",
+      "file:PATH, sql:A, cluster:A|B|C, cluster:A|B-|C- or clustrw:A|B|C (default: every partition of the store as one cluster)",
+    )
+    .option(
+      "--store <url|path>",
+      "postgres://… URL or SQLite file (default: $TANDEM_STORE or ./var/tandem-queuelog.sqlite)",
+    )
+    .option(
+      "--from <time>",
+      "window start, inclusive: YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] (local), ISO 8601 or Unix seconds",
+    )
+    .option("--to <time>", "window end, exclusive (same forms as --from)")
+    .option("--queue <names...>", "only these queues")
+    .option(
+      "--agent <names...>",
+      "only these agents (as the source names them, e.g. A-Agent/101 with clustrw:)",
+    )
+    .option("--sl <seconds>", "service level threshold: answered within this many seconds", "20")
+    .option("--short-abandon <seconds>", "abandons within this many seconds are short", "5")
+    .option("--format <format>", "table, csv or json", "table")
+    .option("--json", "same as --format json")
+    .addHelpText(
+      "after",
+      `
+Reports (exact definitions in docs/reports.md):
+  queues   per queue: offered, answered, abandoned (short), timeouts, exit with key, exit
+           empty, transferred, open, service level, waits and talk time
+  agents   per agent: calls answered, talk time, rings not answered, logged-in and paused time
+  hours    the queue figures per hour of the day (local time)
+  servers  the queue figures per partition: which server took and answered the calls
+  calls    every call with its server, outcome, agent, wait and talk; open calls apart
+  now      calls waiting and talking, agents logged in and paused, loader lag
+
+A call belongs to the window it entered the queue in; its outcome is judged at the window end.`,
+    )
+    .action(async (name: string, o: ReportCliOptions) => {
+      await report(name, o);
+    });
+}
+
+async function report(name: string, o: ReportCliOptions): Promise<void> {
+  if (!(REPORT_NAMES as readonly string[]).includes(name)) {
+    throw new UsageError(`unknown report "${name}": expected one of ${REPORT_NAMES.join(", ")}`);
+  }
+  const format = (o.json === true ? "json" : o.format) as Format;
+  if (!["table", "csv", "json"].includes(format)) {
+    throw new UsageError(`--format "${o.format}" is not one of table, csv, json`);
+  }
+  const from = o.from === undefined ? undefined : parseTime("--from", o.from);
+  const to = o.to === undefined ? undefined : parseTime("--to", o.to);
+  if (from !== undefined && to !== undefined && to <= from) {
+    throw new UsageError(`--to (${o.to}) must be later than --from (${o.from})`);
+  }
+  const source = o.source ?? (await defaultSource(o.store));
+  const scope = await openScope(source, o.store, {
+    ...(from !== undefined ? { from } : {}),
+    ...(to !== undefined ? { to } : {}),
+    queues: splitList(o.queue),
+    agents: splitList(o.agent),
+    sl: seconds("--sl", o.sl),
+    shortAbandon: seconds("--short-abandon", o.shortAbandon),
+  });
+  try {
+    const out = await runReport(name as ReportName, scope);
+    if (format === "json") process.stdout.write(`${JSON.stringify(out.json, null, 2)}\n`);
+    else process.stdout.write(render(out.tables, format));
+    const malformed = source.startsWith("file:")
+      ? scope.malformed
+      : (
+          await readMalformed(
+            scope.store,
+            scope.partitions.map((p) => p.name),
+            0,
+          )
+        ).total;
+    if (malformed > 0) {
+      process.stderr.write(
+        `tandem report: note: ${malformed} malformed line(s) of this source were kept aside and are not in the figures\n`,
+      );
+    }
+  } finally {
+    await scope.close();
+  }
+}
+
+async function defaultSource(store: string | undefined): Promise<string> {
+  const s = await openStore(store);
+  try {
+    const parts = await listPartitions(s);
+    if (parts.length === 0) {
+      throw new UsageError(
+        `the store at ${s.location} has no partitions yet: load one with tandem qload, or give --source file:PATH`,
+      );
+    }
+    return `cluster:${parts.join("|")}`;
+  } finally {
+    await s.close();
+  }
+}
+
+function splitList(v: string[] | undefined): string[] {
+  return (v ?? []).flatMap((x) => x.split(",")).filter((x) => x !== "");
+}
+
+function seconds(flag: string, v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n)) {
+    throw new UsageError(`${flag} "${v}" is not a whole number of seconds`);
+  }
+  return n;
+}
+
+/**
+ * Parses a report time: Unix seconds, `YYYY-MM-DD` (local midnight), `YYYY-MM-DD HH:MM[:SS]`
+ * (local) or ISO 8601 with a zone.
+ */
+export function parseTime(flag: string, v: string): number {
+  if (/^\d+$/.test(v)) return Number(v);
+  const local = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(v);
+  let ms: number;
+  if (local !== null) {
+    const [, y, mo, d, h, mi, s] = local.map((x) => (x === undefined ? 0 : Number(x))) as number[];
+    const date = new Date(y ?? 0, (mo ?? 1) - 1, d ?? 1, h ?? 0, mi ?? 0, s ?? 0);
+    ms = date.getMonth() === (mo ?? 1) - 1 && date.getDate() === d ? date.getTime() : Number.NaN;
+  } else {
+    ms = /[zZ]|[+-]\d{2}:?\d{2}$/.test(v) ? Date.parse(v) : Number.NaN;
+  }
+  if (Number.isNaN(ms)) {
+    throw new UsageError(
+      `${flag} "${v}" is not a time: expected YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] (local), ISO 8601 with a zone, or Unix seconds`,
+    );
+  }
+  return Math.floor(ms / 1000);
+}

@@ -1,0 +1,388 @@
+/**
+ * The queue_log loader: loads a file into the store, then follows it through rename rotation,
+ * copytruncate, restarts and store outages, without losing or duplicating a line.
+ *
+ * Every batch of lines commits together with the file's checkpoint (content key + byte
+ * offset), so after a crash the loader resumes exactly after the last committed line. Lines are
+ * keyed by partition, file and offset, so two identical lines in one second are two rows.
+ */
+import { type FileHandle, open, readdir, stat } from "node:fs/promises";
+import { hostname } from "node:os";
+import { basename, dirname, join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { isTandemError, StoreUnavailableError } from "../errors.js";
+import type { Store } from "../store/open.js";
+import { readCheckpoints, readOpenCalls } from "../store/read.js";
+import { commitBatch, writeHeartbeat } from "../store/write.js";
+import {
+  type FileRef,
+  type LoaderNotice,
+  type LoaderStats,
+  loadStream,
+  type StreamContext,
+} from "./batcher.js";
+import { CallDeriver } from "./derive.js";
+import { headKey } from "./identity.js";
+import { gzipSource, identify, isGzipPath, plainSource, readError } from "./sources.js";
+
+/** Options of {@link runLoader}. */
+export interface LoaderOptions {
+  store: Store;
+  /** Partition (server name) the lines are loaded into. */
+  partition: string;
+  /** The live queue_log. */
+  path: string;
+  /**
+   * Load what the file holds now and return, instead of following it.
+   * @default false
+   */
+  once?: boolean;
+  /**
+   * Rotated files (`queue_log.1`, `queue_log.2.gz`) to load first, oldest first. Files already
+   * loaded, in full or in part, are recognised by content and resumed, never duplicated.
+   * @default []
+   */
+  rotated?: readonly string[];
+  /** @default 250 — how often a followed file is checked for growth and rotation */
+  pollMs?: number;
+  /** @default 1000 — how long a renamed-away file is still read for late writes */
+  rotationGraceMs?: number;
+  /** @default 5000 — lines per transaction (memory stays bounded by this) */
+  batchLines?: number;
+  /** @default 2000 — heartbeat interval while idle */
+  heartbeatMs?: number;
+  /** @default 30000 — longest wait between retries while the store is down */
+  maxBackoffMs?: number;
+  /** Stops following (after the current transaction). */
+  signal?: AbortSignal;
+  /** Clock in milliseconds (tests). @default Date.now */
+  now?: () => number;
+  onNotice?: (n: LoaderNotice) => void;
+  /** Called after each commit with the position in the file being loaded. */
+  onProgress?: (p: { path: string; off: number; size: number }) => void;
+}
+
+/**
+ * Runs the loader until the file is loaded (`once`) or `signal` aborts. Store outages are
+ * retried with exponential backoff, reading nothing more from the file meanwhile, and each
+ * retry resumes from the checkpoint the store holds.
+ *
+ * @example
+ * ```ts
+ * const store = await openStore();
+ * const stats = await runLoader({ store, partition: "A", path: "/var/log/asterisk/queue_log", once: true });
+ * console.log(`${stats.lines} lines, ${stats.malformed} malformed`);
+ * ```
+ * @throws QueueLogReadError when the file cannot be read (`once`), QueueLogMalformedError when it
+ *   is not a queue_log or a `.gz` is truncated
+ */
+export async function runLoader(o: LoaderOptions): Promise<LoaderStats> {
+  const stats: LoaderStats = { lines: 0, malformed: 0, outOfOrder: 0, batches: 0, retries: 0 };
+  const maxBackoff = o.maxBackoffMs ?? 30_000;
+  let backoff = 250;
+  for (;;) {
+    if (o.signal?.aborted) return stats;
+    const before = stats.batches;
+    try {
+      await session(o, stats);
+      return stats;
+    } catch (e) {
+      if (!retryable(e) || o.signal?.aborted) throw e;
+      if (stats.batches > before) backoff = 250;
+      stats.retries++;
+      const why = e instanceof Error ? e.message : String(e);
+      o.onNotice?.({
+        level: "warn",
+        message: `store ${o.store.location} unavailable (${why}); retry ${stats.retries} in ${backoff} ms, reading nothing more until then`,
+      });
+      await pause(backoff, o.signal);
+      backoff = Math.min(backoff * 2, maxBackoff);
+    }
+  }
+}
+
+/**
+ * Store trouble (connection refused or reset, server restarting, SQLite busy) is waited out;
+ * file problems and programming errors are not, or the loader would spin on them forever.
+ */
+function retryable(e: unknown): boolean {
+  if (e instanceof StoreUnavailableError) return true;
+  if (isTandemError(e)) return false;
+  return !(
+    e instanceof TypeError ||
+    e instanceof ReferenceError ||
+    e instanceof RangeError ||
+    e instanceof SyntaxError
+  );
+}
+
+interface Checkpoint {
+  off: number;
+  complete: boolean;
+  path: string;
+}
+
+/** One connection's worth of loading: state comes from the store, so a retry starts clean. */
+async function session(o: LoaderOptions, stats: LoaderStats): Promise<void> {
+  const { store, partition } = o;
+  const cps = new Map<string, Checkpoint>();
+  for (const c of await readCheckpoints(store, partition)) {
+    cps.set(c.file_key, { off: c.off, complete: c.complete === 1, path: c.path });
+  }
+  const deriver = new CallDeriver(partition, await readOpenCalls(store, partition));
+  let size = 0;
+  const ctx: StreamContext = {
+    store,
+    partition,
+    deriver,
+    stats,
+    batchLines: o.batchLines ?? 5000,
+    now: o.now ?? Date.now,
+    notice: (n) => o.onNotice?.(n),
+    progress: (p) => o.onProgress?.({ ...p, size: Math.max(size, p.off) }),
+    committed: new Map([...cps].map(([k, c]) => [k, c.off])),
+    lastEventTime: null,
+  };
+  const load = async (file: FileRef, complete: boolean): Promise<number> => {
+    const from = cps.get(file.key)?.off ?? 0;
+    let off: number;
+    if (isGzipPath(file.path)) {
+      const src = gzipSource(file.path, from);
+      try {
+        off = await loadStream(ctx, file, src, from, complete);
+      } finally {
+        src.close();
+      }
+    } else {
+      const fh = await openFile(file.path);
+      try {
+        size = (await fh.stat()).size;
+        off = await loadStream(ctx, file, plainSource(fh, from), from, complete);
+      } finally {
+        await fh.close();
+      }
+    }
+    cps.set(file.key, { off, complete, path: file.path });
+    return off;
+  };
+
+  for (const path of o.rotated ?? []) {
+    const id = await identify(path);
+    if (id === undefined) {
+      ctx.notice({ level: "info", message: `${path} has no complete line; nothing to load` });
+      continue;
+    }
+    await load({ ...id, path }, true);
+  }
+
+  let cur = await waitIdentity(o);
+  if (cur === undefined) return;
+  await finishOrphans(o, ctx, cps, cur, load);
+
+  for (;;) {
+    const fh = await openFile(cur.path);
+    try {
+      const next = await followOne(o, ctx, cps, cur, fh, (s) => {
+        size = s;
+      });
+      if (next === undefined) return;
+      cur = next;
+    } finally {
+      await fh.close();
+    }
+  }
+}
+
+/**
+ * Follows one file until it is rotated away (returns the file now at the path) or the loader
+ * stops (returns undefined).
+ */
+async function followOne(
+  o: LoaderOptions,
+  ctx: StreamContext,
+  cps: Map<string, Checkpoint>,
+  file: FileRef,
+  fh: FileHandle,
+  setSize: (n: number) => void,
+): Promise<FileRef | undefined> {
+  const poll = o.pollMs ?? 250;
+  const heartbeatMs = o.heartbeatMs ?? 2000;
+  let off = cps.get(file.key)?.off ?? 0;
+  let lastBeat = 0;
+  const drain = async (complete: boolean): Promise<void> => {
+    setSize((await fh.stat()).size);
+    off = await loadStream(ctx, file, plainSource(fh, off), off, complete);
+    cps.set(file.key, { off, complete, path: file.path });
+  };
+  for (;;) {
+    await drain(false);
+    if (o.once || o.signal?.aborted) return undefined;
+    const fst = await fh.stat();
+    if (ctx.now() - lastBeat >= heartbeatMs) {
+      lastBeat = ctx.now();
+      await writeHeartbeat(ctx.store, {
+        partition: ctx.partition,
+        host: hostname(),
+        pid: process.pid,
+        path: file.path,
+        off,
+        size: fst.size,
+        last_event_time: ctx.lastEventTime,
+        heartbeat_at: ctx.now(),
+        lines: ctx.stats.lines,
+        malformed: ctx.stats.malformed,
+      });
+    }
+    if (!(await pause(poll, o.signal))) return undefined;
+
+    const st = await stat(o.path).catch(() => null);
+    if (st !== null && (st.ino !== file.ino || st.dev !== file.dev)) {
+      // Renamed away: the writer may still append to the old file until it reopens its log,
+      // so read it once more after a grace period, then finish it and move on.
+      await drain(false);
+      await pause(o.rotationGraceMs ?? 1000, o.signal);
+      await drain(true);
+      ctx.notice({
+        level: "info",
+        message: `${o.path} was rotated; finished the old file at offset ${off}`,
+      });
+      return waitIdentity(o);
+    }
+    const now = await fh.stat();
+    const head = Buffer.alloc(4096);
+    const { bytesRead } = await fh.read(head, 0, head.length, 0);
+    const key = headKey(head.subarray(0, bytesRead));
+    if (now.size < off || (key !== undefined && key !== file.key)) {
+      // copytruncate: the copy (queue_log.1 or similar) has the same first line, so the lines
+      // written between our last read and the truncation are taken from it.
+      await finishFromCopy(o, ctx, cps, file, off);
+      ctx.notice({
+        level: "info",
+        message: `${o.path} was truncated (copytruncate); reading it from the start`,
+      });
+      return waitIdentity(o);
+    }
+  }
+}
+
+/** Finishes a file that was truncated under us from a rotated copy, then marks it complete. */
+async function finishFromCopy(
+  o: LoaderOptions,
+  ctx: StreamContext,
+  cps: Map<string, Checkpoint>,
+  file: FileRef,
+  off: number,
+): Promise<void> {
+  const copy = await findByKey(o.path, file.key);
+  let end = off;
+  if (copy !== undefined) {
+    const ref = { ...copy, path: copy.path };
+    if (isGzipPath(copy.path)) {
+      const src = gzipSource(copy.path, off);
+      try {
+        end = await loadStream(ctx, ref, src, off, true);
+      } finally {
+        src.close();
+      }
+    } else {
+      const fh = await openFile(copy.path);
+      try {
+        end = await loadStream(ctx, ref, plainSource(fh, off), off, true);
+      } finally {
+        await fh.close();
+      }
+    }
+  } else {
+    ctx.notice({
+      level: "warn",
+      message: `${o.path} was truncated and no rotated copy holds its lines after offset ${off}; those lines (if any) could not be loaded`,
+    });
+    await commitBatch(ctx.store, {
+      partition: ctx.partition,
+      file: { key: file.key, path: file.path, dev: file.dev, ino: file.ino },
+      events: [],
+      malformed: [],
+      calls: [],
+      checkpoint: off,
+      expected: ctx.committed.get(file.key) ?? null,
+      complete: true,
+    });
+  }
+  cps.set(file.key, { off: end, complete: true, path: file.path });
+}
+
+/**
+ * After a restart: files of this path the loader had started but not finished were rotated
+ * while it was down. Find each by content among the path's siblings and finish it first.
+ */
+async function finishOrphans(
+  o: LoaderOptions,
+  ctx: StreamContext,
+  cps: Map<string, Checkpoint>,
+  cur: FileRef,
+  load: (file: FileRef, complete: boolean) => Promise<number>,
+): Promise<void> {
+  for (const [key, cp] of cps) {
+    if (cp.complete || key === cur.key || cp.path !== o.path) continue;
+    const copy = await findByKey(o.path, key);
+    if (copy === undefined) {
+      ctx.notice({
+        level: "warn",
+        message: `the file loaded from ${cp.path} up to offset ${cp.off} was rotated away and is not among its siblings; load it with --rotated if it is elsewhere`,
+      });
+      continue;
+    }
+    await load(copy, true);
+  }
+}
+
+/** The sibling of `path` (`path.1`, `path-20240101.gz`…) whose content key is `key`. */
+async function findByKey(path: string, key: string): Promise<FileRef | undefined> {
+  const dir = dirname(path);
+  const base = basename(path);
+  const names = (await readdir(dir).catch(() => [] as string[]))
+    .filter((n) => n !== base && n.startsWith(base))
+    .sort();
+  for (const n of names) {
+    const p = join(dir, n);
+    const id = await identify(p).catch(() => undefined);
+    if (id?.key === key) return { ...id, path: p };
+  }
+  return undefined;
+}
+
+/**
+ * Identity of the live file. With `once`, a missing file is an error and an empty one means
+ * nothing to load; when following, both are waited out.
+ */
+async function waitIdentity(o: LoaderOptions): Promise<FileRef | undefined> {
+  for (;;) {
+    try {
+      const id = await identify(o.path);
+      if (id !== undefined) return { ...id, path: o.path };
+      if (o.once) return undefined;
+    } catch (e) {
+      if (o.once) throw e;
+    }
+    if (!(await pause(o.pollMs ?? 250, o.signal))) return undefined;
+  }
+}
+
+async function openFile(path: string): Promise<FileHandle> {
+  try {
+    return await open(path, "r");
+  } catch (cause) {
+    throw readError(path, cause);
+  }
+}
+
+/** Sleeps; false when aborted. */
+async function pause(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+  if (signal?.aborted) return false;
+  try {
+    await sleep(ms, undefined, signal ? { signal } : undefined);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * Byte sources the loader reads from: a plain file read at an offset (and read again as it
+ * grows), or a gzip-compressed rotated file decompressed from its start.
+ */
+import { createReadStream } from "node:fs";
+import { type FileHandle, open, stat } from "node:fs/promises";
+import { createGunzip } from "node:zlib";
+import { QueueLogMalformedError, QueueLogReadError, type TandemErrorShape } from "../errors.js";
+import { type FileIdentity, HEAD_BYTES, headKey } from "./identity.js";
+
+/** Reads successive chunks; `null` means no more bytes for now. */
+export interface ChunkSource {
+  read(): Promise<Buffer | null>;
+}
+
+/** Bytes read from the loader per read call. */
+export const CHUNK_BYTES = 1 << 20;
+
+/** Reads a plain file from `offset` to its current end. */
+export function plainSource(fh: FileHandle, offset: number): ChunkSource {
+  let pos = offset;
+  return {
+    async read() {
+      const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+      const { bytesRead } = await fh.read(buf, 0, CHUNK_BYTES, pos);
+      if (bytesRead === 0) return null;
+      pos += bytesRead;
+      return buf.subarray(0, bytesRead);
+    },
+  };
+}
+
+/** True when `path` names a gzip-compressed file (by its name). */
+export function isGzipPath(path: string): boolean {
+  return path.endsWith(".gz");
+}
+
+/**
+ * Decompresses a `.gz` file from its start and returns the bytes from decompressed `offset` on.
+ * A truncated or corrupt stream ends with {@link QueueLogMalformedError} after the bytes that
+ * did decompress.
+ */
+export function gzipSource(path: string, offset: number): ChunkSource & { close(): void } {
+  const input = createReadStream(path);
+  const gunzip = createGunzip();
+  input.on("error", (e) => gunzip.destroy(e));
+  input.pipe(gunzip);
+  const it = gunzip[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let pos = 0;
+  return {
+    async read() {
+      for (;;) {
+        let r: IteratorResult<Buffer>;
+        try {
+          r = await it.next();
+        } catch (cause) {
+          throw gzipError(path, pos, cause);
+        }
+        if (r.done) return null;
+        const chunk = r.value;
+        const start = pos;
+        pos += chunk.length;
+        if (pos <= offset) continue;
+        return start >= offset ? chunk : chunk.subarray(offset - start);
+      }
+    },
+    close() {
+      input.destroy();
+      gunzip.destroy();
+    },
+  };
+}
+
+function gzipError(path: string, pos: number, cause: unknown): TandemErrorShape {
+  const why = cause instanceof Error ? cause.message : String(cause);
+  const what = /unexpected end/i.test(why) ? "is truncated" : `is not a valid gzip file (${why})`;
+  return new QueueLogMalformedError(
+    `${path} ${what}: the stream stops after ${pos} decompressed bytes; complete lines before that were loaded`,
+    { cause },
+  );
+}
+
+/**
+ * Identity of the file at `path` (a `.gz` is identified by its decompressed content), or
+ * `undefined` while it has no complete first line.
+ *
+ * @throws QueueLogReadError when the file cannot be read
+ */
+export async function identify(path: string): Promise<FileIdentity | undefined> {
+  let st: Awaited<ReturnType<typeof stat>>;
+  try {
+    st = await stat(path);
+  } catch (cause) {
+    throw readError(path, cause);
+  }
+  if (!st.isFile()) throw new QueueLogReadError(`Cannot load ${path}: it is not a regular file`);
+  const head = isGzipPath(path) ? await gzipHead(path) : await plainHead(path);
+  const key = headKey(head);
+  return key === undefined ? undefined : { dev: st.dev, ino: st.ino, key };
+}
+
+async function plainHead(path: string): Promise<Buffer> {
+  let fh: FileHandle;
+  try {
+    fh = await open(path, "r");
+  } catch (cause) {
+    throw readError(path, cause);
+  }
+  try {
+    const buf = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+async function gzipHead(path: string): Promise<Buffer> {
+  const src = gzipSource(path, 0);
+  const parts: Buffer[] = [];
+  let n = 0;
+  try {
+    while (n < HEAD_BYTES) {
+      const c = await src.read();
+      if (c === null) break;
+      parts.push(c);
+      n += c.length;
+    }
+  } finally {
+    src.close();
+  }
+  return Buffer.concat(parts).subarray(0, HEAD_BYTES);
+}
+
+/** A file-system error turned into a message that names the file and what went wrong. */
+export function readError(path: string, cause: unknown): TandemErrorShape {
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  const why =
+    code === "ENOENT"
+      ? "no such file"
+      : code === "EACCES"
+        ? "permission denied"
+        : cause instanceof Error
+          ? cause.message
+          : String(cause);
+  return new QueueLogReadError(`Cannot read queue_log ${path}: ${why}`, { cause });
+}

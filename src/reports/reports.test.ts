@@ -1,0 +1,322 @@
+import { fileURLToPath } from "node:url";
+import { Command } from "commander";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { registerReport } from "../cli/commands/report.js";
+import { runLoader } from "../queuelog/loader.js";
+import { storeTargets, withStore } from "../store/store.test-helpers.js";
+import { agentsReport } from "./agents.js";
+import { callsReport } from "./calls.js";
+import { hoursReport } from "./hours.js";
+import { queuesReport } from "./queues.js";
+import { openScope, type ReportOptions } from "./scope.js";
+import { serversReport } from "./servers.js";
+
+const T = 1_700_000_000;
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+
+const SALES = {
+  queue: "sales",
+  offered: 6,
+  answered: 2,
+  abandoned: 2,
+  shortAbandoned: 1,
+  timeouts: 1,
+  exitWithKey: 0,
+  exitEmpty: 0,
+  transferred: 1,
+  open: 1,
+  serviceLevel: 50,
+  serviceLevelWithAbandons: 33.3,
+  avgWait: 27.5,
+  maxWait: 40,
+  avgTalk: 80,
+  avgAbandonWait: 16.5,
+};
+const SUPPORT = {
+  queue: "support",
+  offered: 3,
+  answered: 1,
+  abandoned: 0,
+  shortAbandoned: 0,
+  timeouts: 0,
+  exitWithKey: 1,
+  exitEmpty: 1,
+  transferred: 0,
+  open: 1,
+  serviceLevel: 100,
+  serviceLevelWithAbandons: 100,
+  avgWait: 10,
+  maxWait: 10,
+  avgTalk: null,
+  avgAbandonWait: null,
+};
+
+const targets = storeTargets();
+afterAll(async () => {
+  for (const t of targets) await t.cleanup();
+});
+
+describe.each(targets)("reports on $name", (target) => {
+  let location = "";
+  beforeAll(async () => {
+    location = target.fresh();
+    await withStore(location, async (store) => {
+      await runLoader({ store, partition: "G", path: fixture("golden.queue_log"), once: true });
+      for (const p of ["A", "B", "C"]) {
+        await runLoader({
+          store,
+          partition: p,
+          path: fixture(`cluster-${p}.queue_log`),
+          once: true,
+        });
+      }
+    });
+  });
+  const scope = (source: string, o: ReportOptions = {}) => openScope(source, location, o);
+  const using = async <T>(
+    source: string,
+    o: ReportOptions,
+    fn: (s: Awaited<ReturnType<typeof scope>>) => Promise<T>,
+  ) => {
+    const s = await scope(source, o);
+    try {
+      return await fn(s);
+    } finally {
+      await s.close();
+    }
+  };
+
+  it("computes the golden queue figures (see fixtures/golden.md)", async () => {
+    const rows = await using("sql:G", { to: T + 2000 }, queuesReport);
+    expect(rows).toEqual([SALES, SUPPORT]);
+  });
+
+  it("filters by queue and by agent", async () => {
+    expect(await using("sql:G", { to: T + 2000, queues: ["support"] }, queuesReport)).toEqual([
+      SUPPORT,
+    ]);
+    const byAgent = await using("sql:G", { to: T + 2000, agents: ["Agent/102"] }, queuesReport);
+    expect(byAgent.map((r) => [r.queue, r.offered, r.answered, r.transferred])).toEqual([
+      ["sales", 1, 1, 1],
+    ]);
+  });
+
+  it("judges outcomes at the window end", async () => {
+    // At T+450: c1–c4 have entered; c4 is connected but not yet transferred (open); c5 not yet.
+    const [sales] = await using("sql:G", { to: T + 450 }, queuesReport);
+    expect(sales).toMatchObject({
+      offered: 4,
+      answered: 2,
+      transferred: 0,
+      timeouts: 0,
+      open: 1,
+      avgTalk: 100,
+    });
+  });
+
+  it("computes the golden agent figures", async () => {
+    const rows = await using("sql:G", { to: T + 2000 }, (s) => agentsReport(s));
+    expect(rows).toEqual([
+      {
+        agent: "Agent/101",
+        answered: 2,
+        talkTime: 100,
+        avgTalk: 100,
+        ringNoAnswer: 2,
+        loggedIn: 1290,
+        paused: 0,
+        pauses: {},
+      },
+      {
+        agent: "Agent/102",
+        answered: 1,
+        talkTime: 60,
+        avgTalk: 60,
+        ringNoAnswer: 1,
+        loggedIn: 1990,
+        paused: 300,
+        pauses: { Lunch: 300 },
+      },
+    ]);
+  });
+
+  it("puts every golden call in hour 22 (UTC) and lists open calls apart", async () => {
+    vi.stubEnv("TZ", "UTC");
+    try {
+      const hours = await using("sql:G", { to: T + 2000 }, hoursReport);
+      expect(hours).toHaveLength(24);
+      expect(hours[22]).toMatchObject({
+        hour: 22,
+        offered: 9,
+        answered: 3,
+        abandoned: 2,
+        serviceLevel: 66.7,
+      });
+      expect(hours.filter((h) => h.offered > 0)).toHaveLength(1);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    const calls = await using("sql:G", { to: T + 2000 }, (s) => callsReport(s));
+    expect(calls.closed.map((c) => c.callid)).toEqual(["c1", "c2", "c3", "c4", "c5", "c6", "c7"]);
+    expect(calls.open.map((c) => [c.callid, c.outcome, c.agent])).toEqual([
+      ["c8", "ANSWERED", "Agent/101"],
+      ["c9", "WAITING", null],
+    ]);
+  });
+
+  it("merges partitions with cluster:, keeping each server's restart to itself", async () => {
+    const o = { to: T + 3000 };
+    const [sales] = await using("cluster:A|B|C", o, queuesReport);
+    expect(sales).toMatchObject({ queue: "sales", offered: 4, answered: 2, abandoned: 1, open: 0 });
+    const agents = await using("cluster:A|B|C", o, (s) => agentsReport(s));
+    expect(agents.map((a) => [a.agent, a.answered, a.loggedIn])).toEqual([["Agent/101", 2, 1800]]);
+    const servers = await using("cluster:A|B|C", o, serversReport);
+    expect(servers.map((r) => [r.server, r.answered, r.answeredShare])).toEqual([
+      ["A", 1, 50],
+      ["B", 1, 50],
+      ["C", 0, 0],
+    ]);
+  });
+
+  it("reads agent sessions only from partitions without a dash", async () => {
+    const o = { to: T + 3000 };
+    const [sales] = await using("cluster:A|B-|C-", o, queuesReport);
+    expect(sales).toMatchObject({ offered: 4, answered: 2 });
+    const agents = await using("cluster:A|B-|C-", o, (s) => agentsReport(s));
+    expect(agents.map((a) => [a.agent, a.answered, a.loggedIn])).toEqual([["Agent/101", 2, 1000]]);
+  });
+
+  it("keeps equal agent codes apart with clustrw:", async () => {
+    const agents = await using("clustrw:A|B|C", { to: T + 3000 }, (s) => agentsReport(s));
+    expect(agents.map((a) => [a.agent, a.answered, a.loggedIn])).toEqual([
+      ["A-Agent/101", 1, 1000],
+      ["B-Agent/101", 1, 700],
+      ["C-Agent/101", 0, 600],
+    ]);
+    const only = await using(
+      "clustrw:A|B|C",
+      { to: T + 3000, agents: ["B-Agent/101"] },
+      queuesReport,
+    );
+    expect(only.map((r) => [r.queue, r.offered, r.answered])).toEqual([["sales", 1, 1]]);
+  });
+
+  it("names an unknown partition and the partitions the store has", async () => {
+    await expect(scope("cluster:A|D|B")).rejects.toThrow(
+      `source "cluster:A|D|B": unknown partition "D"; the store at ${target.name === "sqlite" ? location : location.replace(/\?.*/, "")}`,
+    );
+    await expect(scope("cluster:A|D|B")).rejects.toMatchObject({
+      code: "TANDEM_ERR_SOURCE_INVALID",
+    });
+    await expect(scope("cluster:A|D|B")).rejects.toThrow("has partitions A, B, C, G");
+  });
+
+  it("prints the queues report as JSON from the CLI with the fixed fields", async () => {
+    const out: string[] = [];
+    const spy = vi.spyOn(process.stdout, "write").mockImplementation((s) => {
+      out.push(String(s));
+      return true;
+    });
+    try {
+      const program = new Command().exitOverride();
+      registerReport(program);
+      await program.parseAsync(
+        [
+          "report",
+          "queues",
+          "--source",
+          "sql:G",
+          "--store",
+          location,
+          "--to",
+          String(T + 2000),
+          "--format",
+          "json",
+        ],
+        { from: "user" },
+      );
+    } finally {
+      spy.mockRestore();
+    }
+    const json = JSON.parse(out.join(""));
+    expect(json).toEqual([SALES, SUPPORT]);
+  });
+});
+
+describe("file: source", () => {
+  it("reports straight off a queue_log file, same numbers as the store", async () => {
+    const s = await openScope(`file:${fixture("golden.queue_log")}`, undefined, { to: T + 2000 });
+    try {
+      expect(await queuesReport(s)).toEqual([SALES, SUPPORT]);
+      expect(s.malformed).toBe(0);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("rejects bad sources precisely", async () => {
+    await expect(openScope("mysql:A", undefined)).rejects.toThrow(
+      'source "mysql:A" is not valid: expected file:PATH, sql:PARTITION, cluster:A|B|C or clustrw:A|B|C',
+    );
+    await expect(openScope("sql:A|B", undefined)).rejects.toThrow("sql: takes one partition");
+    await expect(openScope("cluster:A-|B-", undefined)).rejects.toThrow(
+      "every partition has a dash",
+    );
+    await expect(openScope("file:/nonexistent/queue_log", undefined)).rejects.toThrow(
+      "Cannot read queue_log /nonexistent/queue_log: no such file",
+    );
+  });
+
+  it("prints CSV and text tables", async () => {
+    const out: string[] = [];
+    const spy = vi.spyOn(process.stdout, "write").mockImplementation((s) => {
+      out.push(String(s));
+      return true;
+    });
+    try {
+      for (const format of ["csv", "table"]) {
+        const program = new Command().exitOverride();
+        registerReport(program);
+        await program.parseAsync(
+          [
+            "report",
+            "queues",
+            "--source",
+            `file:${fixture("golden.queue_log")}`,
+            "--to",
+            String(T + 2000),
+            "--format",
+            format,
+          ],
+          { from: "user" },
+        );
+      }
+    } finally {
+      spy.mockRestore();
+    }
+    const text = out.join("");
+    expect(text).toContain(
+      "Queue,Offered,Answered,Abandoned,Short,Timeout,Key,Empty,Transf,Open,SL%,SL%+ab",
+    );
+    expect(text).toContain("sales,6,2,2,1,1,0,0,1,1,50,33.3,27.5,40,80,16.5");
+    expect(text).toMatch(/sales\s+6\s+2\s+2\s+1/);
+  });
+
+  it("rejects bad report options with usage errors", async () => {
+    const run = (args: string[]) => {
+      const program = new Command().exitOverride();
+      registerReport(program);
+      return program.parseAsync(["report", ...args], { from: "user" });
+    };
+    await expect(run(["bogus", "--source", "sql:A"])).rejects.toThrow('unknown report "bogus"');
+    await expect(run(["queues", "--source", "sql:A", "--from", "yesterday"])).rejects.toMatchObject(
+      {
+        code: "TANDEM_ERR_USAGE",
+        exitCode: 2,
+      },
+    );
+    await expect(run(["queues", "--source", "sql:A", "--sl", "-3"])).rejects.toThrow(
+      '--sl "-3" is not a whole number',
+    );
+  });
+});

@@ -1,0 +1,137 @@
+/**
+ * Runs one named report over an open scope and returns both its JSON value and its tables.
+ */
+import { agentsReport } from "./agents.js";
+import { callsReport } from "./calls.js";
+import { FIGURE_COLUMNS, type Table } from "./format.js";
+import { hoursReport } from "./hours.js";
+import { nowReport } from "./now.js";
+import { queuesReport } from "./queues.js";
+import type { Scope } from "./scope.js";
+import { serversReport } from "./servers.js";
+
+/** The reports `tandem report` knows. */
+export const REPORT_NAMES = ["queues", "agents", "hours", "servers", "calls", "now"] as const;
+
+/** One of {@link REPORT_NAMES}. */
+export type ReportName = (typeof REPORT_NAMES)[number];
+
+/** A report's result: the value printed by `--format json`, and tables for text and CSV. */
+export interface ReportOutput {
+  json: unknown;
+  tables: Table[];
+}
+
+const iso = (t: unknown) =>
+  typeof t === "number" ? new Date(t * 1000).toISOString().replace(".000Z", "Z") : t;
+
+/**
+ * Runs report `name`.
+ *
+ * @example
+ * ```ts
+ * const { json } = await runReport("queues", scope); // [{ queue: "sales", offered: 12, … }]
+ * ```
+ */
+export async function runReport(name: ReportName, s: Scope): Promise<ReportOutput> {
+  switch (name) {
+    case "queues": {
+      const rows = await queuesReport(s);
+      return {
+        json: rows,
+        tables: [{ columns: [{ key: "queue", header: "Queue" }, ...FIGURE_COLUMNS], rows }],
+      };
+    }
+    case "servers": {
+      const rows = await serversReport(s);
+      const columns = [
+        { key: "server", header: "Server" },
+        ...FIGURE_COLUMNS,
+        { key: "answeredShare", header: "Ans%" },
+      ];
+      return { json: rows, tables: [{ columns, rows }] };
+    }
+    case "hours": {
+      const rows = await hoursReport(s);
+      return {
+        json: rows,
+        tables: [{ columns: [{ key: "hour", header: "Hour" }, ...FIGURE_COLUMNS], rows }],
+      };
+    }
+    case "agents": {
+      const rows = await agentsReport(s);
+      const columns = [
+        { key: "agent", header: "Agent" },
+        { key: "answered", header: "Answered" },
+        { key: "talkTime", header: "Talk" },
+        { key: "avgTalk", header: "AvgTalk" },
+        { key: "ringNoAnswer", header: "RingNoAns" },
+        { key: "loggedIn", header: "LoggedIn" },
+        { key: "paused", header: "Paused" },
+        { key: "pauses", header: "Pauses by reason" },
+      ];
+      return { json: rows, tables: [{ columns, rows }] };
+    }
+    case "calls": {
+      const r = await callsReport(s);
+      const columns = [
+        { key: "entered", header: "Entered" },
+        { key: "server", header: "Server" },
+        { key: "queue", header: "Queue" },
+        { key: "callid", header: "Call" },
+        { key: "caller", header: "Caller" },
+        { key: "outcome", header: "Outcome" },
+        { key: "agent", header: "Agent" },
+        { key: "wait", header: "Wait" },
+        { key: "talk", header: "Talk" },
+      ];
+      const show = (rows: typeof r.closed) => rows.map((c) => ({ ...c, entered: iso(c.entered) }));
+      return {
+        json: r,
+        tables: [
+          { title: "Calls", columns, rows: show(r.closed) },
+          { title: "Open at the end of the window", columns, rows: show(r.open) },
+        ],
+      };
+    }
+    case "now": {
+      const r = await nowReport(s);
+      return {
+        json: r,
+        tables: [
+          {
+            title: `Queues at ${iso(r.at)}`,
+            columns: [
+              { key: "queue", header: "Queue" },
+              { key: "waiting", header: "Waiting" },
+              { key: "longestWait", header: "Longest" },
+              { key: "talking", header: "Talking" },
+            ],
+            rows: r.queues,
+          },
+          {
+            title: "Agents logged in",
+            columns: [
+              { key: "agent", header: "Agent" },
+              { key: "servers", header: "Servers" },
+              { key: "paused", header: "Paused" },
+              { key: "reason", header: "Reason" },
+            ],
+            rows: r.agents.map((a) => ({ ...a, servers: a.servers.join(",") })),
+          },
+          {
+            title: "Loaders",
+            columns: [
+              { key: "server", header: "Server" },
+              { key: "host", header: "Host" },
+              { key: "heartbeatAge", header: "Beat age s" },
+              { key: "lagBytes", header: "Lag bytes" },
+              { key: "lastEventTime", header: "Last line" },
+            ],
+            rows: r.loaders.map((l) => ({ ...l, lastEventTime: iso(l.lastEventTime) })),
+          },
+        ],
+      };
+    }
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * What every report query is scoped by: the partitions of the source, the time window and the
+ * queue and agent filters, resolved against an open store.
+ */
+import { type ExpressionBuilder, sql } from "kysely";
+import { SourceInvalidError } from "../errors.js";
+import { runLoader } from "../queuelog/loader.js";
+import { openStore, type Store } from "../store/open.js";
+import { listPartitions } from "../store/read.js";
+import type { StoreSchema } from "../store/schema.js";
+import { parseSource, type SourcePartition } from "./source.js";
+
+/** The end of time for an open window (fits in bigint and in a double). */
+export const END_OF_TIME = 2 ** 52;
+
+/** Filters and options shared by every report. */
+export interface ReportOptions {
+  /** Window start, Unix seconds, inclusive. @default 0 */
+  from?: number;
+  /** Window end, Unix seconds, exclusive. @default END_OF_TIME */
+  to?: number;
+  /** Only these queues. */
+  queues?: readonly string[];
+  /** Only calls answered by (and sessions of) these agents, as the source names them. */
+  agents?: readonly string[];
+  /** Service level threshold in seconds. @default 20 */
+  sl?: number;
+  /** Abandons after at most this many seconds of waiting are short. @default 5 */
+  shortAbandon?: number;
+}
+
+/** A source opened for reporting. */
+export interface Scope {
+  store: Store;
+  partitions: SourcePartition[];
+  rewrite: boolean;
+  from: number;
+  to: number;
+  queues: readonly string[];
+  agents: readonly string[];
+  sl: number;
+  shortAbandon: number;
+  /** Lines of a `file:` source kept aside as malformed. */
+  malformed: number;
+  /** Closes the store if the scope opened it. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens `source` for reporting. `file:` sources are loaded into a private in-memory store;
+ * the others use the store at `storeLocation` and must name partitions it has.
+ *
+ * @example
+ * ```ts
+ * const scope = await openScope("cluster:A|B", "./var/tandem-queuelog.sqlite", { sl: 30 });
+ * try { console.log(await queuesReport(scope)); } finally { await scope.close(); }
+ * ```
+ * @throws SourceInvalidError for a bad source or a partition the store does not have
+ */
+export async function openScope(
+  source: string,
+  storeLocation: string | undefined,
+  o: ReportOptions = {},
+): Promise<Scope> {
+  const parsed = parseSource(source);
+  const common = {
+    from: o.from ?? 0,
+    to: o.to ?? END_OF_TIME,
+    queues: o.queues ?? [],
+    agents: o.agents ?? [],
+    sl: o.sl ?? 20,
+    shortAbandon: o.shortAbandon ?? 5,
+  };
+  if (parsed.kind === "file") {
+    const store = await openStore(":memory:");
+    try {
+      const stats = await runLoader({ store, partition: "file", path: parsed.path, once: true });
+      return {
+        ...common,
+        store,
+        partitions: [{ name: "file", agents: true }],
+        rewrite: false,
+        malformed: stats.malformed,
+        close: () => store.close(),
+      };
+    } catch (e) {
+      await store.close();
+      throw e;
+    }
+  }
+  const store = await openStore(storeLocation);
+  try {
+    const known = await listPartitions(store);
+    const unknown = parsed.partitions.filter((p) => !known.includes(p.name));
+    if (unknown.length > 0) {
+      const names = unknown.map((p) => `"${p.name}"`).join(", ");
+      const have =
+        known.length === 0
+          ? "no partitions yet (run tandem qload first)"
+          : `partitions ${known.join(", ")}`;
+      throw new SourceInvalidError(
+        `source "${source}": unknown partition ${names}; the store at ${store.location} has ${have}`,
+      );
+    }
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  return {
+    ...common,
+    store,
+    partitions: parsed.partitions,
+    rewrite: parsed.rewrite,
+    malformed: 0,
+    close: () => store.close(),
+  };
+}
+
+/** Names of all partitions of the scope. */
+export function allPartitions(s: Scope): string[] {
+  return s.partitions.map((p) => p.name);
+}
+
+/** Names of the partitions whose agent events count (no dash). */
+export function agentPartitions(s: Scope): string[] {
+  return s.partitions.filter((p) => p.agents).map((p) => p.name);
+}
+
+/** The agent column as the source names agents (`A-Agent/101` under `clustrw:`). */
+export function agentExpr(s: Scope) {
+  return s.rewrite ? sql<string>`partition || '-' || agent` : sql<string>`agent`;
+}
+
+/** Renames one agent as the source does. */
+export function agentName(s: Scope, partition: string, agent: string): string {
+  return s.rewrite ? `${partition}-${agent}` : agent;
+}
+
+/** The `qlog_calls` rows of the scope: partitions, window on enter time, queue and agent filters. */
+export function scopedCalls(s: Scope) {
+  let q = s.store.db
+    .selectFrom("qlog_calls")
+    .where("partition", "in", allPartitions(s))
+    .where("enter_time", ">=", s.from)
+    .where("enter_time", "<", s.to);
+  if (s.queues.length > 0) q = q.where("queue", "in", s.queues);
+  if (s.agents.length > 0) {
+    const expr = agentExpr(s);
+    q = q.where((eb: ExpressionBuilder<StoreSchema, "qlog_calls">) => eb(expr, "in", s.agents));
+  }
+  return q;
+}

@@ -1,0 +1,35 @@
+/**
+ * The queue report store: one schema on embedded SQLite or PostgreSQL, written by the
+ * queue_log loader and read by the reports.
+ */
+export {
+  DEFAULT_STORE_PATH,
+  defaultStoreLocation,
+  isPostgresUrl,
+  openStore,
+  redact,
+  type Store,
+} from "./open.js";
+export {
+  listPartitions,
+  readCheckpoints,
+  readHeartbeats,
+  readMalformed,
+  readOpenCalls,
+} from "./read.js";
+export type {
+  CallTable,
+  EventTable,
+  FileTable,
+  LoaderTable,
+  MalformedTable,
+  StoreSchema,
+} from "./schema.js";
+export {
+  commitBatch,
+  escapeRaw,
+  type LoadBatch,
+  type LocatedEvent,
+  type LocatedMalformed,
+  writeHeartbeat,
+} from "./write.js";

@@ -1,0 +1,124 @@
+/**
+ * Schema migrations of the queue report store. They use only types and statements both SQLite
+ * and PostgreSQL accept, so one list serves both; only an index method differs.
+ */
+import { type Kysely, type Migration, PostgresAdapter, sql } from "kysely";
+
+function isPostgres(db: Kysely<unknown>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/** Every migration, by name; names sort in the order they apply. */
+export const migrations: Record<string, Migration> = {
+  "001_queuelog": {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable("qlog_events")
+        .addColumn("partition", "text", (c) => c.notNull())
+        .addColumn("file_key", "text", (c) => c.notNull())
+        .addColumn("off", "bigint", (c) => c.notNull())
+        .addColumn("time", "bigint", (c) => c.notNull())
+        .addColumn("callid", "text", (c) => c.notNull())
+        .addColumn("queue", "text", (c) => c.notNull())
+        .addColumn("agent", "text", (c) => c.notNull())
+        .addColumn("verb", "text", (c) => c.notNull())
+        .addColumn("data1", "text", (c) => c.notNull())
+        .addColumn("data2", "text", (c) => c.notNull())
+        .addColumn("data3", "text", (c) => c.notNull())
+        .addColumn("data4", "text", (c) => c.notNull())
+        .addColumn("data5", "text", (c) => c.notNull())
+        .addColumn("nf", "integer", (c) => c.notNull())
+        .execute();
+      // No unique key on lines: it would halve the PostgreSQL load rate, and the checkpoint's
+      // compare-and-set (see store/write.ts) already makes each (partition, file, offset)
+      // commit once. Agent reports scan a partition's lines over a time range; the lines
+      // arrive in time order, which a BRIN index on PostgreSQL serves at almost no write cost.
+      if (isPostgres(db)) {
+        await db.schema
+          .createIndex("qlog_events_time")
+          .on("qlog_events")
+          .using("brin")
+          .columns(["time"])
+          .execute();
+      } else {
+        await db.schema
+          .createIndex("qlog_events_time")
+          .on("qlog_events")
+          .columns(["partition", "time"])
+          .execute();
+      }
+
+      await db.schema
+        .createTable("qlog_calls")
+        .addColumn("partition", "text", (c) => c.notNull())
+        .addColumn("file_key", "text", (c) => c.notNull())
+        .addColumn("off", "bigint", (c) => c.notNull())
+        .addColumn("callid", "text", (c) => c.notNull())
+        .addColumn("queue", "text", (c) => c.notNull())
+        .addColumn("caller", "text", (c) => c.notNull())
+        .addColumn("enter_time", "bigint", (c) => c.notNull())
+        .addColumn("connect_time", "bigint")
+        .addColumn("end_time", "bigint")
+        .addColumn("end_verb", "text")
+        .addColumn("agent", "text")
+        .addColumn("wait", "bigint")
+        .addColumn("talk", "bigint")
+        .addColumn("position", "integer")
+        .addPrimaryKeyConstraint("qlog_calls_pk", ["partition", "file_key", "off"])
+        .execute();
+      // Every call report is a range over enter_time in a few partitions.
+      await db.schema
+        .createIndex("qlog_calls_enter")
+        .on("qlog_calls")
+        .columns(["partition", "enter_time"])
+        .execute();
+      // The loader reloads open calls after a restart; `now` lists them. Partial, so it holds
+      // only the few calls still open and costs almost nothing to maintain.
+      await db.schema
+        .createIndex("qlog_calls_open")
+        .on("qlog_calls")
+        .column("partition")
+        .where(sql.ref("end_time"), "is", null)
+        .execute();
+
+      await db.schema
+        .createTable("qlog_malformed")
+        .addColumn("partition", "text", (c) => c.notNull())
+        .addColumn("file_key", "text", (c) => c.notNull())
+        .addColumn("off", "bigint", (c) => c.notNull())
+        .addColumn("path", "text", (c) => c.notNull())
+        .addColumn("reason", "text", (c) => c.notNull())
+        .addColumn("raw", "text", (c) => c.notNull())
+        .addColumn("seen_at", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("qlog_malformed_pk", ["partition", "file_key", "off"])
+        .execute();
+
+      await db.schema
+        .createTable("qlog_files")
+        .addColumn("partition", "text", (c) => c.notNull())
+        .addColumn("file_key", "text", (c) => c.notNull())
+        .addColumn("path", "text", (c) => c.notNull())
+        .addColumn("dev", "bigint", (c) => c.notNull())
+        .addColumn("ino", "bigint", (c) => c.notNull())
+        .addColumn("off", "bigint", (c) => c.notNull())
+        .addColumn("complete", "integer", (c) => c.notNull())
+        .addColumn("updated_at", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("qlog_files_pk", ["partition", "file_key"])
+        .execute();
+
+      await db.schema
+        .createTable("qlog_loaders")
+        .addColumn("partition", "text", (c) => c.primaryKey())
+        .addColumn("host", "text", (c) => c.notNull())
+        .addColumn("pid", "integer", (c) => c.notNull())
+        .addColumn("path", "text", (c) => c.notNull())
+        .addColumn("off", "bigint", (c) => c.notNull())
+        .addColumn("size", "bigint", (c) => c.notNull())
+        .addColumn("last_event_time", "bigint")
+        .addColumn("heartbeat_at", "bigint", (c) => c.notNull())
+        .addColumn("lines", "bigint", (c) => c.notNull())
+        .addColumn("malformed", "bigint", (c) => c.notNull())
+        .execute();
+    },
+  },
+};

@@ -1,0 +1,135 @@
+/**
+ * Opens the queue report store: an embedded SQLite file by default, PostgreSQL by URL. Both get
+ * the same tables (migrated on open) and answer the same Kysely queries.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import Database from "better-sqlite3";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
+import pg from "pg";
+import { StoreUnavailableError } from "../errors.js";
+import { migrations } from "./migrations.js";
+import type { StoreSchema } from "./schema.js";
+
+/** Where the store lives when `--store` is not given: `$TANDEM_STORE`, else this path. */
+export const DEFAULT_STORE_PATH = "./var/tandem-queuelog.sqlite";
+
+/** An open store. */
+export interface Store {
+  db: Kysely<StoreSchema>;
+  dialect: "sqlite" | "postgres";
+  /** Where it is, with any password hidden (for messages). */
+  location: string;
+  /** The SQLite handle under `db` (SQLite only), for the loader's bulk inserts. */
+  sqlite?: Database.Database;
+  close(): Promise<void>;
+}
+
+/** The store location used when none is given: `$TANDEM_STORE` or {@link DEFAULT_STORE_PATH}. */
+export function defaultStoreLocation(): string {
+  return process.env.TANDEM_STORE || DEFAULT_STORE_PATH;
+}
+
+/** True when `location` is a PostgreSQL URL rather than a file path. */
+export function isPostgresUrl(location: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(location);
+}
+
+/**
+ * Opens (creating and migrating if needed) the store at `location`: a `postgres://…` URL, with
+ * an optional `schema=NAME` query parameter to keep the tables in their own schema, or a file
+ * path for the embedded store. `:memory:` gives a private in-memory store.
+ *
+ * @example
+ * ```ts
+ * const store = await openStore("postgres://tandem@db.example/reports?schema=queues");
+ * const local = await openStore(); // $TANDEM_STORE or ./var/tandem-queuelog.sqlite
+ * await store.close();
+ * ```
+ * @throws StoreUnavailableError when it cannot be reached, created or migrated
+ */
+export async function openStore(location: string = defaultStoreLocation()): Promise<Store> {
+  const pgUrl = isPostgresUrl(location);
+  const shown = pgUrl ? redact(location) : location;
+  let db: Kysely<StoreSchema> | undefined;
+  try {
+    let schema: string | undefined;
+    let sqlite: Database.Database | undefined;
+    if (pgUrl) {
+      const url = new URL(location);
+      schema = url.searchParams.get("schema") ?? undefined;
+      url.searchParams.delete("schema");
+      db = openPostgres(url.toString(), schema);
+      if (schema !== undefined)
+        await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+    } else {
+      sqlite = openSqlite(location);
+      db = new Kysely<StoreSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
+    }
+    const migrator = new Migrator({
+      db,
+      provider: { getMigrations: async () => migrations },
+      // The migration tables must live in the same schema as the data, or two schemas in one
+      // database would see each other's migration history.
+      ...(pgUrl ? { migrationTableSchema: schema ?? "public" } : {}),
+    });
+    const { error } = await migrator.migrateToLatest();
+    if (error !== undefined) throw error;
+    const opened = db;
+    return {
+      db: opened,
+      dialect: pgUrl ? "postgres" : "sqlite",
+      location: shown,
+      ...(sqlite !== undefined ? { sqlite } : {}),
+      close: () => opened.destroy(),
+    };
+  } catch (cause) {
+    await db?.destroy().catch(() => undefined);
+    const why = cause instanceof Error ? cause.message : String(cause);
+    throw new StoreUnavailableError(`Cannot open the queue report store at ${shown}: ${why}`, {
+      cause,
+    });
+  }
+}
+
+function openSqlite(path: string): Database.Database {
+  if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
+  const database = new Database(path);
+  // WAL lets reports read while a loader writes; NORMAL sync is durable against a killed
+  // process (the crash the loader is built to survive), though not against power loss.
+  database.pragma("journal_mode = WAL");
+  database.pragma("synchronous = NORMAL");
+  database.pragma("busy_timeout = 10000");
+  return database;
+}
+
+// bigint, numeric: our values are seconds, offsets and counts, all far below 2^53.
+const NUMERIC_OIDS = new Set([20, 1700]);
+
+function openPostgres(url: string, schema: string | undefined): Kysely<StoreSchema> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 4,
+    connectionTimeoutMillis: 5000,
+    ...(schema !== undefined ? { options: `-c search_path=${schema}` } : {}),
+    types: {
+      getTypeParser: ((oid: number, format?: "text" | "binary") =>
+        NUMERIC_OIDS.has(oid) ? Number : pg.types.getTypeParser(oid, format)) as never,
+    },
+  });
+  // An idle client losing its server emits 'error' on the pool; unhandled it would kill the
+  // process. The next query reports the outage instead, and the loader retries it.
+  pool.on("error", () => undefined);
+  return new Kysely<StoreSchema>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** The URL with its password replaced by `***`. */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password !== "") u.password = "***";
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
