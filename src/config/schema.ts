@@ -148,6 +148,10 @@ const sqlProbe = z
     expect: z.string().optional().meta({
       description: "Expected value of the first column of the first row, compared as text.",
     }),
+    connection: z.enum(["persistent", "per-check"]).default("persistent").meta({
+      description:
+        "`persistent`: keep one connection open between checks and replace it after any failure, timeout or abort (cheap; a check proves the server answers queries). `per-check`: open a new connection every check (also proves the server still accepts new connections, e.g. is not at `max_connections`; costs more CPU and server work).",
+    }),
   })
   .meta({
     title: "sql probe",

@@ -1,93 +1,119 @@
 /**
- * The MySQL/MariaDB driver of the `sql` probe: a new `mysql2` connection per check, torn down
- * on abort together with the query running on the server.
+ * The MySQL/MariaDB driver of the `sql` probe: a `mysql2` connection that an abort drops at
+ * once, killing the query running on the server from a second connection.
  */
+import type { Socket } from "node:net";
 import { type Connection, createConnection } from "mysql2";
-import { endWithin, type FirstCell, SqlQueryError, type SqlTarget } from "./sql-target.js";
+import {
+  endWithin,
+  type FirstCell,
+  type SqlConnection,
+  SqlQueryError,
+  type SqlTarget,
+  untilAborted,
+} from "./sql-target.js";
 
 /**
- * Connects, runs `target.query` and returns its first cell; rejects on any error. When
- * `signal` aborts, a running query is killed on the server and the connection destroyed.
+ * Opens a `mysql2` connection (an `SqlConnect`). On abort, a running query is killed on
+ * the server and the socket destroyed.
  *
  * @example
  * ```ts
- * await queryMysql({ url: "mysql://root@127.0.0.1:3306/test", query: "SELECT 1", timeoutMs: 500, applicationName: "tandem" }, signal); // "1"
+ * const conn = await connectMysql({ url: "mysql://root@127.0.0.1:3306/test", query: "SELECT 1", timeoutMs: 500, applicationName: "tandem" }, signal);
+ * await conn.query(signal); // "1"
+ * await conn.end();
  * ```
  */
-export function queryMysql(target: SqlTarget, signal: AbortSignal): Promise<FirstCell> {
+export async function connectMysql(target: SqlTarget, signal: AbortSignal): Promise<SqlConnection> {
+  const conn = open(target);
+  // mysql2's destroy() only half-closes the socket, which lingers for minutes when the server
+  // is unreachable, so the TCP socket it created is destroyed instead (a TLS upgrade wraps it).
+  const socket = (conn as unknown as { stream: Socket }).stream;
+  let usable = true;
+  const destroy = (): void => {
+    usable = false;
+    socket.destroy();
+  };
+  // Failures during a call also reach its callback; these report a connection lost between
+  // checks (server restart, KILL, wait_timeout), so the next check opens a new one.
+  conn.on("error", destroy);
+  conn.on("end", destroy);
+  try {
+    await untilAborted(
+      signal,
+      new Promise<void>((resolve, reject) =>
+        conn.connect((err) => (err ? reject(err) : resolve())),
+      ),
+      destroy,
+    );
+  } catch (err) {
+    destroy();
+    throw err;
+  }
+  return {
+    get usable() {
+      return usable;
+    },
+    query: (querySignal) =>
+      untilAborted(querySignal, runQuery(conn, target), () => {
+        // The server notices a closed socket only seconds later (or never, inside SLEEP()).
+        killThread(target, conn.threadId);
+        destroy();
+      }),
+    end: () => {
+      if (!usable) {
+        destroy();
+        return Promise.resolve();
+      }
+      usable = false;
+      return endWithin((done) => conn.end(() => done()), destroy, target.timeoutMs);
+    },
+  };
+}
+
+/** Runs `target.query` on `conn` and returns its first cell as the server's text. */
+function runQuery(conn: Connection, target: SqlTarget): Promise<FirstCell> {
   return new Promise((resolve, reject) => {
-    const conn = open(target);
-    let querying = false;
-    const stop = (): void => {
-      // The server notices a closed socket only seconds later (or never, inside SLEEP()).
-      if (querying) killThread(target, conn.threadId);
-      conn.destroy();
-    };
-    signal.addEventListener("abort", stop, { once: true });
-    const finish = (err: unknown, cell?: FirstCell): void => {
-      signal.removeEventListener("abort", stop);
-      if (!signal.aborted) {
-        endWithin(
-          (done) => conn.end(() => done()),
-          () => conn.destroy(),
-          target.timeoutMs,
-        );
-      }
-      if (err) reject(err);
-      else resolve(cell);
-    };
-    conn.connect((err) => {
-      if (err) {
-        finish(err);
-        return;
-      }
-      querying = true;
-      conn.query(
-        {
-          sql: target.query,
-          rowsAsArray: true,
-          timeout: target.timeoutMs,
-          // Every value as the server's text, so `expect` compares what `mysql` would print.
-          typeCast: (field) => field.string(),
-        },
-        (queryErr, rows) => {
-          querying = false;
-          if (queryErr) {
-            finish(new SqlQueryError(queryErr));
-            return;
-          }
-          const row = Array.isArray(rows) ? (rows[0] as unknown[] | undefined) : undefined;
-          finish(
-            null,
-            row === undefined ? undefined : ((row[0] as string | null | undefined) ?? null),
-          );
-        },
-      );
-    });
+    conn.query(
+      {
+        sql: target.query,
+        rowsAsArray: true,
+        timeout: target.timeoutMs,
+        // Every value as the server's text, so `expect` compares what `mysql` would print.
+        typeCast: (field) => field.string(),
+      },
+      (err, rows) => {
+        if (err) {
+          reject(new SqlQueryError(err));
+          return;
+        }
+        const row = Array.isArray(rows) ? (rows[0] as unknown[] | undefined) : undefined;
+        resolve(row === undefined ? undefined : ((row[0] as string | null | undefined) ?? null));
+      },
+    );
   });
 }
 
 function open(target: SqlTarget): Connection {
-  const conn = createConnection({
+  return createConnection({
     uri: target.url,
     connectTimeout: target.timeoutMs,
     connectAttributes: { program_name: target.applicationName },
   });
-  // Failures also reach the connect or query callback; this only keeps a late 'error' harmless.
-  conn.on("error", () => {});
-  return conn;
 }
 
 /** Kills the connection's server thread from a second connection, fire and forget. */
 function killThread(target: SqlTarget, threadId: number | null | undefined): void {
   if (typeof threadId !== "number") return;
   const killer = open(target);
+  // Failures also reach the query callback; this only keeps a late 'error' harmless.
+  killer.on("error", () => {});
   const timer = setTimeout(() => killer.destroy(), target.timeoutMs);
   timer.unref();
   // A user may always kill its own threads, so this needs no extra privilege.
   killer.query(`KILL ${threadId}`, () => {
     clearTimeout(timer);
-    endWithin(
+    void endWithin(
       (done) => killer.end(() => done()),
       () => killer.destroy(),
       target.timeoutMs,

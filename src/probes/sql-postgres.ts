@@ -1,10 +1,16 @@
 /**
- * The PostgreSQL driver of the `sql` probe: a new `pg` client per check, torn down on abort
- * together with the query running on the server.
+ * The PostgreSQL driver of the `sql` probe: a `pg` client on a socket of our own, so an abort
+ * can drop it at once, together with the query running on the server.
  */
 import { connect, Socket } from "node:net";
 import pg from "pg";
-import { endWithin, type FirstCell, SqlQueryError, type SqlTarget } from "./sql-target.js";
+import {
+  endWithin,
+  type SqlConnection,
+  SqlQueryError,
+  type SqlTarget,
+  untilAborted,
+} from "./sql-target.js";
 
 /** Every value as the server's text, so `expect` compares what `psql` would print. */
 const RAW_TEXT = {
@@ -15,16 +21,20 @@ const RAW_TEXT = {
 const CANCEL_REQUEST_CODE = 80877102;
 
 /**
- * Connects, runs `target.query` and returns its first cell; rejects on any error. When
- * `signal` aborts, a running query is cancelled on the server and the socket is destroyed.
+ * Opens a `pg` connection (an `SqlConnect`). On abort, a running query is cancelled
+ * on the server and the socket destroyed.
  *
  * @example
  * ```ts
- * await queryPostgres({ url: "postgres://postgres@127.0.0.1/test", query: "SELECT 1", timeoutMs: 500, applicationName: "tandem" }, signal); // "1"
+ * const conn = await connectPostgres({ url: "postgres://postgres@127.0.0.1/test", query: "SELECT 1", timeoutMs: 500, applicationName: "tandem" }, signal);
+ * await conn.query(signal); // "1"
+ * await conn.end();
  * ```
  */
-export async function queryPostgres(target: SqlTarget, signal: AbortSignal): Promise<FirstCell> {
-  // Our own socket, so an abort can drop the connection at once whatever state pg is in.
+export async function connectPostgres(
+  target: SqlTarget,
+  signal: AbortSignal,
+): Promise<SqlConnection> {
   const socket = new Socket();
   const client = new pg.Client({
     connectionString: target.url,
@@ -35,38 +45,53 @@ export async function queryPostgres(target: SqlTarget, signal: AbortSignal): Pro
     statement_timeout: target.timeoutMs,
     application_name: target.applicationName,
   });
-  // Failures also reject connect() or query(); this only keeps a late 'error' event harmless.
-  client.on("error", () => {});
-  let querying = false;
-  const stop = (): void => {
-    // Dropping the socket alone leaves the statement running until it next writes to the socket.
-    if (querying) cancelQuery(client, target.timeoutMs);
+  let usable = true;
+  const destroy = (): void => {
+    usable = false;
     socket.destroy();
   };
-  signal.addEventListener("abort", stop, { once: true });
+  // Failures during a call also reject it; these report a connection lost between checks
+  // (server restart, pg_terminate_backend), so the next check opens a new one.
+  client.on("error", destroy);
+  client.on("end", destroy);
   try {
-    await client.connect();
-    querying = true;
-    const result = await client
-      .query({ text: target.query, rowMode: "array", types: RAW_TEXT })
-      .catch((err: unknown) => {
-        throw new SqlQueryError(err);
-      });
-    querying = false;
-    const row: unknown[] | undefined = result.rows[0];
-    if (row === undefined) return undefined;
-    const cell = row[0];
-    return cell === null || cell === undefined ? null : String(cell);
-  } finally {
-    signal.removeEventListener("abort", stop);
-    if (!socket.destroyed) {
-      endWithin(
-        (done) => void client.end().then(done, done),
-        () => socket.destroy(),
-        target.timeoutMs,
-      );
-    }
+    await untilAborted(signal, client.connect(), destroy);
+  } catch (err) {
+    destroy();
+    throw err;
   }
+  return {
+    get usable() {
+      return usable;
+    },
+    query: async (querySignal) => {
+      const result = await untilAborted(
+        querySignal,
+        client
+          .query({ text: target.query, rowMode: "array", types: RAW_TEXT })
+          .catch((err: unknown) => {
+            throw new SqlQueryError(err);
+          }),
+        () => {
+          // Dropping the socket alone leaves the statement running until it next writes to it.
+          cancelQuery(client, target.timeoutMs);
+          destroy();
+        },
+      );
+      const row: unknown[] | undefined = result.rows[0];
+      if (row === undefined) return undefined;
+      const cell = row[0];
+      return cell === null || cell === undefined ? null : String(cell);
+    },
+    end: () => {
+      if (!usable) {
+        destroy();
+        return Promise.resolve();
+      }
+      usable = false;
+      return endWithin((done) => void client.end().then(done, done), destroy, target.timeoutMs);
+    },
+  };
 }
 
 /** Sends a CancelRequest for the client's backend on a separate connection, fire and forget. */

@@ -1,14 +1,16 @@
 /**
- * What the SQL drivers of the `sql` probe need to run one check, and what they return.
+ * What the SQL drivers of the `sql` probe need to open a connection, what a connection offers
+ * the checker, and the helpers both drivers share.
  */
+import { abortMessage } from "./result.js";
 
-/** One check's connection and query, with the password already in `url`. */
+/** A connection and its query, with the password already in `url`. */
 export interface SqlTarget {
   /** Connection URL including the password (never shown). */
   url: string;
   /** The query to run. */
   query: string;
-  /** Bounds the driver's own connect and query timers, and the server-side statement. */
+  /** Bounds the driver's own connect and query timers, the server-side statement, and ends. */
   timeoutMs: number;
   /** Shown to the database's administrators (`pg_stat_activity`, `SHOW PROCESSLIST`). */
   applicationName: string;
@@ -20,6 +22,36 @@ export interface SqlTarget {
  */
 export type FirstCell = string | null | undefined;
 
+/**
+ * An open connection to the database. It runs one query at a time: the checker lends it to
+ * one check and gives it up after any failure or abort.
+ */
+export interface SqlConnection {
+  /**
+   * Runs the target's query and returns its first cell. Rejects with {@link SqlQueryError} when
+   * the query fails. When `signal` aborts, the statement is stopped on the server, the
+   * connection is destroyed and the promise rejects at once.
+   */
+  query(signal: AbortSignal): Promise<FirstCell>;
+  /**
+   * False once the driver reported an error or the end of the connection, once it was
+   * destroyed (abort, failure), and from `end` on.
+   */
+  readonly usable: boolean;
+  /**
+   * Ends the connection politely when it is still usable (so the server logs no aborted
+   * connection), destroying it after the target's timeout at the latest; otherwise destroys it.
+   * Resolves when the connection is gone from this side.
+   */
+  end(): Promise<void>;
+}
+
+/**
+ * Opens a connection to `target`, bounded by its timeout. When `signal` aborts, the half-open
+ * connection is destroyed and the promise rejects at once.
+ */
+export type SqlConnect = (target: SqlTarget, signal: AbortSignal) => Promise<SqlConnection>;
+
 /** A query error, told apart from a connection error in the check's message. */
 export class SqlQueryError extends Error {
   constructor(cause: unknown) {
@@ -29,15 +61,54 @@ export class SqlQueryError extends Error {
 }
 
 /**
- * Ends a connection politely (so the server logs no aborted connection) but never waits on a
- * hung server for longer than `timeoutMs`: then `destroy` drops the socket.
+ * Settles like `work`, unless `signal` aborts first: then `stop` runs (it must drop the
+ * connection) and the promise rejects with the abort at once, because neither driver reliably
+ * calls back once its socket is gone.
+ */
+export function untilAborted<T>(
+  signal: AbortSignal,
+  work: Promise<T>,
+  stop: () => void,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const aborted = (): void => {
+      stop();
+      reject(new Error(abortMessage(signal)));
+    };
+    // Either way `work` gets handlers, so its late rejection is never unhandled.
+    work.then(
+      (value) => {
+        signal.removeEventListener("abort", aborted);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener("abort", aborted);
+        reject(err);
+      },
+    );
+    if (signal.aborted) aborted();
+    else signal.addEventListener("abort", aborted, { once: true });
+  });
+}
+
+/**
+ * Ends a connection politely but never waits on a hung server for longer than `timeoutMs`:
+ * then `destroy` drops the socket. Resolves when either has happened.
  */
 export function endWithin(
   end: (done: () => void) => void,
   destroy: () => void,
   timeoutMs: number,
-): void {
-  const timer = setTimeout(destroy, timeoutMs);
-  timer.unref();
-  end(() => clearTimeout(timer));
+): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      destroy();
+      resolve();
+    }, timeoutMs);
+    timer.unref();
+    end(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }

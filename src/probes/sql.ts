@@ -1,12 +1,13 @@
 /**
- * The `sql` probe: a new connection per check (proving the server still accepts them), one
- * query, and optionally a comparison of its first cell.
+ * The `sql` probe: one query per check, on a connection kept between checks or on a new one
+ * per check (proving the server still accepts them), and optionally a comparison of its
+ * first cell.
  */
 import type { ProbeConfig } from "../config/schema.js";
 import { describeError, elapsedMs, fail, ok, redact, settle } from "./result.js";
-import { queryMysql } from "./sql-mysql.js";
-import { queryPostgres } from "./sql-postgres.js";
-import type { FirstCell, SqlTarget } from "./sql-target.js";
+import { connectMysql } from "./sql-mysql.js";
+import { connectPostgres } from "./sql-postgres.js";
+import type { FirstCell, SqlConnect, SqlConnection, SqlTarget } from "./sql-target.js";
 import type { CheckerContext, CheckResult, ProbeChecker } from "./types.js";
 
 /** The config of a `sql` probe. */
@@ -16,17 +17,18 @@ export type SqlProbeConfig = Extract<ProbeConfig, { kind: "sql" }>;
 const QUERY_SHOWN = 60;
 
 /**
- * Creates the checker of a `sql` probe. Connection and query are bounded by the probe's
+ * Creates the checker of a `sql` probe. Connecting and the query are bounded by the probe's
  * timeout in the driver and on the server, and stopped (server side too) when the check is
  * aborted. Messages never contain the password.
  *
  * @example
  * ```ts
  * const checker = createSqlChecker(
- *   { kind: "sql", driver: "mysql", url: "mysql://asterisk@127.0.0.1/asterisk", password: "s3cret", query: "SELECT 1", expect: "1" },
+ *   { kind: "sql", driver: "mysql", url: "mysql://asterisk@127.0.0.1/asterisk", password: "s3cret", query: "SELECT 1", expect: "1", connection: "persistent" },
  *   ctx,
  * );
  * await checker.check(signal); // { status: "ok", message: "SELECT 1 → 1 in 3 ms" }
+ * await checker.close();
  * ```
  */
 export function createSqlChecker(config: SqlProbeConfig, ctx: CheckerContext): ProbeChecker {
@@ -37,7 +39,9 @@ export function createSqlChecker(config: SqlProbeConfig, ctx: CheckerContext): P
     urlPassword(config.url),
   ];
   const shown = showQuery(config.query);
-  const run = config.driver === "postgres" ? queryPostgres : queryMysql;
+  const connect = config.driver === "postgres" ? connectPostgres : connectMysql;
+  const runner =
+    config.connection === "per-check" ? perCheckRunner(connect) : persistentRunner(connect);
   return {
     check: (signal) =>
       settle(signal, async () => {
@@ -49,13 +53,73 @@ export function createSqlChecker(config: SqlProbeConfig, ctx: CheckerContext): P
             applicationName: `tandem probe ${ctx.probeName}`,
           };
           const started = performance.now();
-          const cell = await run(target, signal);
+          const cell = await runner.run(target, signal);
           return judge(shown, cell, config.expect, elapsedMs(started));
         } catch (err) {
           return fail(redact(describeError(err), secrets));
         }
       }),
+    close: () => runner.close(),
+  };
+}
+
+/** Runs the query of one check on a connection, and owns the connections between checks. */
+interface QueryRunner {
+  /** The query's first cell; rejects on any connection or query error, and on abort. */
+  run(target: SqlTarget, signal: AbortSignal): Promise<FirstCell>;
+  /** Ends a connection kept between checks. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** `connection: per-check`: every check opens and ends its own connection. */
+function perCheckRunner(connect: SqlConnect): QueryRunner {
+  return {
+    run: async (target, signal) => {
+      const conn = await connect(target, signal);
+      try {
+        return await conn.query(signal);
+      } finally {
+        // Not awaited: the check is over once the answer is in.
+        void conn.end();
+      }
+    },
     close: async () => {},
+  };
+}
+
+/**
+ * `connection: persistent`: one connection is kept between checks. A check takes it out of
+ * `idle` while it runs and puts it back only after a good query that was not aborted, so a
+ * connection that failed, timed out or may still be busy after an abort is never used again,
+ * and two checks never share one.
+ */
+function persistentRunner(connect: SqlConnect): QueryRunner {
+  let idle: SqlConnection | undefined;
+  let closed = false;
+  return {
+    run: async (target, signal) => {
+      // One the driver reported lost between checks has already been destroyed.
+      let conn = idle?.usable ? idle : undefined;
+      idle = undefined;
+      conn ??= await connect(target, signal);
+      let cell: FirstCell;
+      try {
+        cell = await conn.query(signal);
+      } catch (err) {
+        void conn.end();
+        throw err;
+      }
+      // A late answer after an abort, a check after close(), or one that overlapped another.
+      if (signal.aborted || closed || idle !== undefined) void conn.end();
+      else idle = conn;
+      return cell;
+    },
+    close: async () => {
+      closed = true;
+      const conn = idle;
+      idle = undefined;
+      await conn?.end();
+    },
   };
 }
 
