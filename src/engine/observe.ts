@@ -1,0 +1,266 @@
+/**
+ * Turns inputs into knowledge: the clock (and freezes), heartbeats and misses, the witness,
+ * local health. Nothing here decides a role; it only updates what the rules read, logging the
+ * observations an operator needs (peer lost/found, clock skew, config mismatch) once each.
+ */
+import { type Draft, forget, log, logOnce } from "./draft.js";
+import { configDiffersMessage, witnessAllows } from "./facts.js";
+import type { PeerView } from "./types.js";
+
+/**
+ * Clock skew above this is reported.
+ *
+ * @example
+ * ```ts
+ * Math.abs(view.wallClockMs - localWallClockMs) > MAX_SKEW_MS; // worth a warning
+ * ```
+ */
+export const MAX_SKEW_MS = 1000;
+
+/**
+ * Detects a freeze: a gap between steps longer than half the detection window means this
+ * process was stopped, so it must not serve until it hears the world again.
+ *
+ * @example
+ * ```ts
+ * observeClock(d); // d.s.frozen is set after a 200 ms gap with interval 100 ms × fall 3
+ * ```
+ */
+export function observeClock(d: Draft): void {
+  const s = d.s;
+  const { intervalMs, fall } = s.options.heartbeat;
+  const last = s.lastNow;
+  s.lastNow = last === null ? d.now : Math.max(last, d.now);
+  if (last === null || d.now - last <= (fall * intervalMs) / 2) return;
+  s.frozen = { wokeAt: d.now, gapMs: d.now - last, missesAfterWake: 0 };
+  log(
+    d,
+    "warn",
+    "freeze",
+    `no step for ${d.now - last} ms: process was frozen; not serving until the peer is heard again`,
+    {
+      gapMs: d.now - last,
+      limitMs: (fall * intervalMs) / 2,
+    },
+  );
+}
+
+/**
+ * Records a heartbeat answer or an inbound heartbeat from a peer.
+ *
+ * @example
+ * ```ts
+ * observeContact(d, view, localWallClockMs, true);
+ * ```
+ */
+export function observeContact(
+  d: Draft,
+  view: PeerView,
+  localWallClockMs: number | undefined,
+  isReply: boolean,
+): void {
+  const s = d.s;
+  const p = s.peers[view.name];
+  if (!p) {
+    logOnce(
+      d,
+      `unknown:${view.name}`,
+      "warn",
+      "unknown-peer",
+      `heartbeat from unknown node "${view.name}" ignored`,
+      {
+        node: view.name,
+      },
+    );
+    return;
+  }
+  if (p.lost) {
+    log(
+      d,
+      "info",
+      "peer-found",
+      `peer "${view.name}" answers again (${view.mode}, term ${view.term})`,
+      {
+        peer: view.name,
+        mode: view.mode,
+        term: view.term,
+      },
+    );
+    d.out.push({
+      type: "runHook",
+      event: "peer-found",
+      env: hookEnv(d, `peer "${view.name}" found`),
+    });
+  }
+  p.view = view;
+  p.heardAt = d.now;
+  p.misses = 0;
+  p.lastError = null;
+  p.lost = false;
+  s.isolationHold = false;
+  if (s.frozen && d.now > s.frozen.wokeAt) s.frozen = null;
+  if (s.awaitingPeer === view.name && view.mode !== "ACTIVE" && view.term >= s.term) {
+    s.awaitingPeer = null;
+  }
+  if (s.handoverTo === view.name && view.mode === "ACTIVE" && view.term > s.term)
+    s.handoverTo = null;
+  if (isReply) s.healthyBeats = s.health?.healthy ? s.healthyBeats + 1 : 0;
+  checkConfig(d, view);
+  if (localWallClockMs !== undefined) checkSkew(d, view, localWallClockMs);
+  adoptTerm(d, view);
+}
+
+function checkConfig(d: Draft, view: PeerView): void {
+  const p = d.s.peers[view.name];
+  if (!p) return;
+  const key = `config:${view.name}`;
+  p.configDiffers = view.configHash !== d.s.options.configHash;
+  if (!p.configDiffers) {
+    forget(d, key);
+    return;
+  }
+  logOnce(
+    d,
+    key,
+    "error",
+    "config-mismatch",
+    `${configDiffersMessage(d.s, view.name, view.configHash)}: not taking over`,
+    {
+      peer: view.name,
+      mine: d.s.options.configHash,
+      theirs: view.configHash,
+    },
+  );
+}
+
+function checkSkew(d: Draft, view: PeerView, local: number): void {
+  const p = d.s.peers[view.name];
+  if (!p) return;
+  const skew = view.wallClockMs - local;
+  if (Math.abs(skew) > MAX_SKEW_MS && !p.skewed) {
+    p.skewed = true;
+    log(
+      d,
+      "warn",
+      "clock-skew",
+      `clock of peer "${view.name}" differs by ${skew} ms (more than ${MAX_SKEW_MS} ms)`,
+      {
+        peer: view.name,
+        skewMs: skew,
+      },
+    );
+  } else if (Math.abs(skew) <= MAX_SKEW_MS && p.skewed) {
+    p.skewed = false;
+    log(d, "info", "clock-skew", `clock of peer "${view.name}" back within ${MAX_SKEW_MS} ms`, {
+      peer: view.name,
+      skewMs: skew,
+    });
+  }
+}
+
+/** A higher term seen anywhere is adopted; two actives are settled by the conflict rule. */
+function adoptTerm(d: Draft, view: PeerView): void {
+  const s = d.s;
+  if (view.term <= s.term || (s.mode === "ACTIVE" && view.mode === "ACTIVE")) return;
+  log(d, "info", "term", `adopted term ${view.term} from peer "${view.name}" (was ${s.term})`, {
+    peer: view.name,
+    from: s.term,
+    to: view.term,
+  });
+  s.term = view.term;
+}
+
+/**
+ * Records one missed heartbeat; `fall` in a row and the peer is lost.
+ *
+ * @example
+ * ```ts
+ * observeMiss(d, "a", "connection refused");
+ * ```
+ */
+export function observeMiss(d: Draft, peer: string, error: string): void {
+  const s = d.s;
+  const p = s.peers[peer];
+  if (!p) return;
+  p.misses += 1;
+  p.lastError = error;
+  if (s.frozen && d.now > s.frozen.wokeAt) s.frozen.missesAfterWake += 1;
+  const fall = s.options.heartbeat.fall;
+  if (p.misses >= fall && !p.lost) {
+    p.lost = true;
+    const message = `peer "${peer}" unreachable ${p.misses}/${fall} (${error})`;
+    log(d, "warn", "peer-lost", message, { peer, misses: p.misses, fall, error });
+    d.out.push({ type: "runHook", event: "peer-lost", env: hookEnv(d, message) });
+    if (s.awaitingPeer === peer) s.awaitingPeer = null;
+  }
+  clearFreezeIfAlone(d);
+}
+
+/**
+ * Records a witness check.
+ *
+ * @example
+ * ```ts
+ * observeWitness(d, true, "b"); // the load balancer routes to "b"
+ * ```
+ */
+export function observeWitness(d: Draft, reachable: boolean, routesTo: string | undefined): void {
+  const w = d.s.witness;
+  w.reachable = reachable;
+  w.misses = reachable ? 0 : w.misses + 1;
+  w.routesTo = reachable ? (routesTo ?? null) : null;
+  clearFreezeIfAlone(d);
+}
+
+/**
+ * A woken node whose peers are all gone (fresh misses after waking) may serve again when the
+ * witness allows, exactly as a standby would take over: nobody else can be serving a newer term.
+ */
+function clearFreezeIfAlone(d: Draft): void {
+  const s = d.s;
+  const f = s.frozen;
+  if (!f || f.missesAfterWake < s.options.heartbeat.fall) return;
+  const peers = Object.values(s.peers);
+  if (peers.every((p) => p.lost && witnessAllows(s, p.name))) {
+    s.frozen = null;
+    log(
+      d,
+      "info",
+      "freeze-over",
+      `after the freeze every peer stayed unreachable ${f.missesAfterWake} times; serving again`,
+      {
+        missesAfterWake: f.missesAfterWake,
+      },
+    );
+  }
+}
+
+/**
+ * Records a local health summary, tracking the unbroken healthy run failback needs.
+ *
+ * @example
+ * ```ts
+ * observeHealth(d, false, ["db"]);
+ * ```
+ */
+export function observeHealth(d: Draft, healthy: boolean, criticalDown: string[]): void {
+  const s = d.s;
+  s.health = { healthy, criticalDown: [...criticalDown] };
+  if (!healthy) {
+    s.healthySince = null;
+    s.healthyBeats = 0;
+  } else if (s.healthySince === null) {
+    s.healthySince = d.now;
+  }
+}
+
+function hookEnv(d: Draft, reason: string) {
+  const s = d.s;
+  return {
+    TANDEM_NODE: s.options.self.name,
+    TANDEM_FROM: s.mode,
+    TANDEM_TO: s.mode,
+    TANDEM_TERM: String(s.term),
+    TANDEM_REASON: reason,
+  };
+}
