@@ -6,6 +6,7 @@ import { readFile, stat } from "node:fs/promises";
 import { hostname as osHostname } from "node:os";
 import { dirname, resolve } from "node:path";
 import { ConfigInvalidError, ConfigReadError } from "../errors.js";
+import { clusterProblems } from "./cluster-checks.js";
 import { configHash } from "./hash.js";
 import { interpolate } from "./interpolate.js";
 import { issueProblems, NO_MESSAGE } from "./issues.js";
@@ -38,6 +39,11 @@ export interface LoadedConfig {
   path: string;
   /** SHA-256 (hex) of the canonical JSON of `config`: equal for equal settings, however written. */
   hash: string;
+  /**
+   * SHA-256 (hex) of the `cluster` section (its secret replaced by the secret's own hash), or
+   * null without one. Both nodes of a pair must have the same; agents compare it in heartbeats.
+   */
+  clusterHash: string | null;
   /** Valid but doubtful settings, one `FILE:LINE:COL: PATH: message` line each. */
   warnings: string[];
 }
@@ -113,8 +119,13 @@ export async function parseConfigText(
       name: parsed.node.name ?? nodeNameFromHost(options.hostname ?? osHostname()),
     },
   };
+  const clusterIssues = clusterProblems(config.cluster, config.node.name, yaml);
+  if (clusterIssues.length > 0) throw problemsError(ConfigInvalidError, clusterIssues);
   const warnings = sortProblems([...yaml.warnings(), ...configWarnings(parsed, yaml)]).map(
     formatProblem,
   );
-  return { config, path: source, hash: configHash(config), warnings };
+  const clusterHash = config.cluster
+    ? configHash({ ...config.cluster, secret: configHash(config.cluster.secret) })
+    : null;
+  return { config, path: source, hash: configHash(config), clusterHash, warnings };
 }

@@ -20,6 +20,7 @@ describe("configReference", () => {
       ...["http", "tcp", "sql", "file", "disk", "load", "memory", "process", "command"].map(
         (k) => `### \`kind: ${k}\``,
       ),
+      "## `cluster`",
       "## Full example",
     ]);
   });

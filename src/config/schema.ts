@@ -295,6 +295,104 @@ const probeDefaults = z
   })
   .meta({ description: "Defaults for the probe fields of the same name." });
 
+const heartbeatOverrides = z
+  .strictObject({
+    interval: duration("Time between heartbeats to each peer.").optional(),
+    timeout: duration("A heartbeat not answered within this is missed.").optional(),
+    fall: count
+      .optional()
+      .meta({ description: "Missed heartbeats in a row that mark a peer lost." }),
+    rise: count
+      .optional()
+      .meta({ description: "Answered heartbeats in a row that mark a lost peer found again." }),
+  })
+  .meta({ description: "Overrides of the profile's heartbeat timers." });
+
+const clusterNode = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(NAME_PATTERN, { message: "expected letters, digits, '.', '_' or '-' (at most 63)" })
+      .meta({ description: "The node's name, as in its own `node.name`." }),
+    rank: z
+      .number()
+      .int()
+      .min(1)
+      .max(99)
+      .meta({ description: "1 for the primary, 2 for the secondary: lower ranks win ties." }),
+    api: z
+      .url({
+        protocol: /^https?$/,
+        error: 'expected an http(s) URL such as "http://10.0.0.11:7701"',
+      })
+      .meta({ description: "Base URL of the node's agent API, as its peer reaches it." }),
+  })
+  .meta({ description: "A member of the pair." });
+
+const witness = z
+  .discriminatedUnion("kind", [
+    z.strictObject({
+      kind: z.literal("http"),
+      url: z.url({ protocol: /^https?$/ }).meta({
+        description:
+          "Any URL both nodes can reach; a 2xx or 3xx answer proves this node is not the isolated one.",
+      }),
+    }),
+    z.strictObject({
+      kind: z.literal("load-balancer"),
+      url: z.url({ protocol: /^https?$/ }).meta({
+        description:
+          "A URL served through the load balancer's virtual IP; the answering node's `X-Tandem-Node` header (or body) names the node the VIP routes to.",
+      }),
+    }),
+  ])
+  .meta({ description: "A third party that tells an isolated node from a lost peer." });
+
+/** The `cluster` section: identical on every node (agents compare its hash). */
+export const clusterSchema = z
+  .strictObject({
+    mode: z.enum(["hot-standby", "active-active"]).default("hot-standby").meta({
+      description:
+        "`hot-standby`: only the ACTIVE node takes traffic. `active-active`: both healthy nodes take traffic and traffic at the secondary means the primary is rejecting calls.",
+    }),
+    secret: z
+      .string()
+      .min(16, { error: "expected a shared secret of at least 16 characters" })
+      .meta({
+        description:
+          "Shared secret that signs heartbeats (HMAC-SHA256). Keep it out of the file with a file or environment reference.",
+      }),
+    profile: z.enum(["fast", "lan", "wan"]).default("lan").meta({
+      description:
+        "Heartbeat timers: `fast` 100 ms × 3 (sub-second failover on one LAN), `lan` 500 ms × 3, `wan` 2 s × 4.",
+    }),
+    heartbeat: heartbeatOverrides.prefault({}),
+    failback: z
+      .strictObject({
+        mode: z.enum(["manual", "auto"]).default("manual").meta({
+          description:
+            "`manual`: a recovered primary waits for the operator (`tandem recover`). `auto`: it returns after `rise` healthy heartbeats and `minStable`.",
+        }),
+        rise: count
+          .default(10)
+          .meta({ description: "Healthy heartbeats in a row before an automatic failback." }),
+        minStable: duration("Continuous health required before an automatic failback.").prefault(
+          "60s",
+        ),
+      })
+      .prefault({})
+      .meta({ description: "How the primary takes traffic back after a failover." }),
+    witness: witness.optional(),
+    onActiveHookFailure: z.enum(["step-down", "stay"]).default("stay").meta({
+      description: "What a node does when a hook run on becoming ACTIVE fails.",
+    }),
+    nodes: z
+      .array(clusterNode)
+      .length(2, { error: "expected exactly two nodes (a pair)" })
+      .meta({ description: "The two nodes of the pair, each with its rank and API address." }),
+  })
+  .meta({ description: "The pair this node belongs to. Must be identical on both nodes." });
+
 /** The whole configuration file. */
 export const configSchema = z
   .strictObject({
@@ -357,6 +455,7 @@ export const configSchema = z
       )
       .default({})
       .meta({ description: "The resources this node depends on, by name." }),
+    cluster: clusterSchema.optional(),
   })
   .meta({ title: "Tandem configuration" });
 
@@ -367,6 +466,8 @@ export type ConfigInput = z.input<typeof configSchema>;
  * `loadConfig`, `node.name` is always set (see `LoadedConfig`).
  */
 export type Config = z.output<typeof configSchema>;
+/** The validated `cluster` section. */
+export type ClusterConfig = z.output<typeof clusterSchema>;
 /** One validated probe definition. */
 export type ProbeConfig = z.output<typeof probeSchema>;
 /** The probe kinds. */
