@@ -4,12 +4,14 @@
  */
 import { hostname } from "node:os";
 import { QueueLogMalformedError } from "../errors.js";
+import { EventRows } from "../store/bulk.js";
+import { copySafe } from "../store/copy.js";
 import type { Store } from "../store/open.js";
-import { commitBatch, type LocatedEvent, type LocatedMalformed } from "../store/write.js";
+import { commitBatch, type LoadBatch, type LocatedMalformed } from "../store/write.js";
 import type { CallDeriver } from "./derive.js";
 import type { FileIdentity } from "./identity.js";
 import { LineSplitter } from "./lines.js";
-import { isMalformed, parseLine } from "./parse.js";
+import { isMalformed, parseRange } from "./parse.js";
 import type { ChunkSource } from "./sources.js";
 
 /** Counters of one loader run. */
@@ -54,6 +56,9 @@ export interface FileRef extends FileIdentity {
   path: string;
 }
 
+/** While catching up on a backlog, batches grow up to this many times `batchLines`. */
+export const CATCH_UP_FACTOR = 10;
+
 /** How many leading lines decide whether a file is a queue_log at all. */
 export const SHAPE_LINES = 10;
 
@@ -73,7 +78,8 @@ export async function loadStream(
   complete: boolean,
 ): Promise<number> {
   const splitter = new LineSplitter(offset);
-  let events: LocatedEvent[] = [];
+  const rows = () => new EventRows(ctx.store.pg !== undefined, ctx.partition, file.key);
+  let events = rows();
   let malformed: LocatedMalformed[] = [];
   let checkpoint = offset;
   // Shape check only for a file read from its start: a resumed file already proved itself.
@@ -83,18 +89,33 @@ export async function loadStream(
   let prevTime = -1;
   let jumps = 0;
   const nowSec = () => Math.floor(ctx.now() / 1000);
+  // Lines per batch: `batchLines` at first, doubling each time a batch fills up before the
+  // source runs dry (the loader is catching up on a backlog), since per-transaction costs
+  // dominate small batches. A follower reading a few new lines keeps small, prompt batches.
+  let limit = ctx.batchLines;
+
+  // The commit in flight. A batch is cut and handed to the store, and the loop goes on
+  // parsing the next one while the database works; the next cut first waits for this one, so
+  // batches commit in file order, each continuing from the checkpoint the previous one set,
+  // and at most two batches are in memory.
+  let inFlight: Promise<void> | undefined;
+  const settle = async (): Promise<void> => {
+    const p = inFlight;
+    inFlight = undefined;
+    await p;
+  };
 
   const flush = async (final: boolean): Promise<void> => {
-    if (events.length === 0 && malformed.length === 0 && !final) return;
-    const last = events.at(-1)?.event.time;
-    await commitBatch(ctx.store, {
+    await settle();
+    if (events.count === 0 && malformed.length === 0 && !final) return;
+    const last = events.lastTime;
+    const batch: Omit<LoadBatch, "expected"> = {
       partition: ctx.partition,
       file: { key: file.key, path: file.path, dev: file.dev, ino: file.ino },
       events,
       malformed,
       calls: ctx.deriver.takeChanged(),
       checkpoint,
-      expected: ctx.committed.get(file.key) ?? null,
       complete: final && complete,
       loader: {
         partition: ctx.partition,
@@ -105,18 +126,27 @@ export async function loadStream(
         size: checkpoint + splitter.pendingBytes,
         last_event_time: last ?? ctx.lastEventTime,
         heartbeat_at: ctx.now(),
-        lines: ctx.stats.lines + events.length,
+        lines: ctx.stats.lines + events.count,
         malformed: ctx.stats.malformed + malformed.length,
       },
-    });
-    ctx.committed.set(file.key, checkpoint);
-    ctx.stats.lines += events.length;
-    ctx.stats.malformed += malformed.length;
-    ctx.stats.batches++;
-    if (last !== undefined) ctx.lastEventTime = last;
-    events = [];
+    };
+    events = rows();
     malformed = [];
-    ctx.progress({ path: file.path, off: checkpoint });
+    const commit = async (): Promise<void> => {
+      await commitBatch(ctx.store, { ...batch, expected: ctx.committed.get(file.key) ?? null });
+      ctx.committed.set(file.key, batch.checkpoint);
+      ctx.stats.lines += batch.events.count;
+      ctx.stats.malformed += batch.malformed.length;
+      ctx.stats.batches++;
+      if (last !== undefined) ctx.lastEventTime = last;
+      ctx.progress({ path: file.path, off: batch.checkpoint });
+    };
+    if (final) await commit();
+    else {
+      inFlight = commit();
+      // Observed at the next settle(); this keeps Node from reporting it as unhandled meanwhile.
+      inFlight.catch(() => undefined);
+    }
   };
 
   const notShape = () =>
@@ -131,18 +161,23 @@ export async function loadStream(
     } catch (e) {
       // A truncated .gz: keep the complete lines before the cut, then report it.
       if (!shapeUnknown) await flush(false);
+      await settle();
       throw e;
     }
     if (chunk === null) break;
     const now = nowSec();
-    for (const line of splitter.push(chunk)) {
+    const b = splitter.cut(chunk);
+    const plain = copySafe(b.text);
+    for (let i = 0; i < b.count; i++) {
+      const off = b.offsets[i] as number;
+      const bad = b.bad?.get(i);
       const r =
-        line.text === undefined
-          ? { reason: line.reason ?? "unreadable" }
-          : parseLine(line.text, { now });
+        bad === undefined
+          ? parseRange(b.text, b.from[i] as number, b.to[i] as number, now)
+          : { reason: bad };
       if (isMalformed(r)) {
         if (seen === 0) firstReason = r.reason;
-        malformed.push({ off: line.offset, reason: r.reason, raw: line.text ?? "" });
+        malformed.push({ off, reason: r.reason, raw: b.text.slice(b.from[i], b.to[i]) });
       } else {
         if (prevTime > r.time) {
           ctx.stats.outOfOrder++;
@@ -151,19 +186,22 @@ export async function loadStream(
           if (prevTime - r.time > 60 && ++jumps <= 5) {
             ctx.notice({
               level: "warn",
-              message: `${file.path} offset ${line.offset}: timestamp ${r.time} is ${prevTime - r.time} s earlier than the line before it; kept in file order`,
+              message: `${file.path} offset ${off}: timestamp ${r.time} is ${prevTime - r.time} s earlier than the line before it; kept in file order`,
             });
           }
         }
         prevTime = r.time;
         shapeUnknown = false;
-        ctx.deriver.apply(r, file.key, line.offset);
-        events.push({ off: line.offset, event: r });
+        ctx.deriver.apply(r, file.key, off);
+        events.add(off, r, plain);
       }
       seen++;
-      checkpoint = line.next;
+      checkpoint = b.offsets[i + 1] as number;
       if (shapeUnknown && seen >= SHAPE_LINES) throw notShape();
-      if (!shapeUnknown && events.length + malformed.length >= ctx.batchLines) await flush(false);
+      if (!shapeUnknown && events.count + malformed.length >= limit) {
+        await flush(false);
+        limit = Math.min(limit * 2, ctx.batchLines * CATCH_UP_FACTOR);
+      }
     }
   }
   if (shapeUnknown && seen > 0) throw notShape();

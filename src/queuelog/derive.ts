@@ -13,6 +13,14 @@ import { verbKind } from "./verbs.js";
 /** A call row as stored. */
 export type CallRow = CallTable;
 
+/** The call rows one batch changed, split by whether an earlier batch already stored them. */
+export interface ChangedCalls {
+  /** Calls no earlier batch stored: plain inserts (COPY on PostgreSQL). */
+  inserted: CallRow[];
+  /** Calls an earlier batch (or an earlier run) stored: updated in place by their key. */
+  updated: CallRow[];
+}
+
 /** Verbs after which the call counts as answered and ended normally. */
 const TALK_ENDS = new Set(["COMPLETECALLER", "COMPLETEAGENT"]);
 const TRANSFERS = new Set(["TRANSFER", "BLINDTRANSFER", "ATTENDEDTRANSFER"]);
@@ -31,12 +39,19 @@ const TRANSFERS = new Set(["TRANSFER", "BLINDTRANSFER", "ATTENDEDTRANSFER"]);
 export class CallDeriver {
   readonly #partition: string;
   readonly #open = new Map<string, CallRow>();
-  #changed = new Map<CallRow, true>();
+  #changed = new Set<CallRow>();
+  // Rows handed to a batch before. A batch that fails ends the loader's session and the next
+  // session starts from a deriver rebuilt from the store, so "handed to a batch" means "stored"
+  // for every batch that can still commit.
+  readonly #stored = new WeakSet<CallRow>();
 
   /** @param open the partition's calls the store still has without an end */
   constructor(partition: string, open: Iterable<CallRow>) {
     this.#partition = partition;
-    for (const c of open) this.#open.set(callKey(c.callid, c.queue), c);
+    for (const c of open) {
+      this.#open.set(callKey(c.callid, c.queue), c);
+      this.#stored.add(c);
+    }
   }
 
   /** Number of calls currently open. */
@@ -53,11 +68,21 @@ export class CallDeriver {
     else if (e.verb === "QUEUESTART") this.#restart(e.time);
   }
 
-  /** The rows changed since the last call, each once, and forgets them. */
-  takeChanged(): CallRow[] {
-    const rows = [...this.#changed.keys()];
-    this.#changed = new Map();
-    return rows;
+  /**
+   * The rows changed since the last call, each once, as copies (the loader keeps parsing the
+   * next batch while this one commits, and open calls keep changing), and forgets them.
+   */
+  takeChanged(): ChangedCalls {
+    const out: ChangedCalls = { inserted: [], updated: [] };
+    for (const row of this.#changed) {
+      if (this.#stored.has(row)) out.updated.push({ ...row });
+      else {
+        out.inserted.push({ ...row });
+        this.#stored.add(row);
+      }
+    }
+    this.#changed = new Set();
+    return out;
   }
 
   #enter(e: QueueLogEvent, fileKey: string, off: number): void {
@@ -84,7 +109,7 @@ export class CallDeriver {
       position: pos,
     };
     this.#open.set(key, call);
-    this.#changed.set(call, true);
+    this.#changed.add(call);
   }
 
   #connect(e: QueueLogEvent): void {
@@ -93,7 +118,7 @@ export class CallDeriver {
     call.connect_time = e.time;
     call.agent = e.agent;
     call.wait = toInt(e.data[0]) ?? e.time - call.enter_time;
-    this.#changed.set(call, true);
+    this.#changed.add(call);
   }
 
   #end(e: QueueLogEvent): void {
@@ -142,7 +167,7 @@ export class CallDeriver {
     call.end_verb = verb;
     if (call.connect_time === null && call.wait === null) call.wait = time - call.enter_time;
     if (call.connect_time !== null && call.talk === null) call.talk = time - call.connect_time;
-    this.#changed.set(call, true);
+    this.#changed.add(call);
   }
 }
 

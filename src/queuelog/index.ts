@@ -3,11 +3,11 @@
  * the report store with checkpoints that survive rotation, crashes and store outages.
  */
 export type { LoaderNotice, LoaderStats } from "./batcher.js";
-export { CallDeriver, type CallRow, toInt } from "./derive.js";
+export { CallDeriver, type CallRow, type ChangedCalls, toInt } from "./derive.js";
 export { formatEvent, type MalformedLine, type QueueLogEvent } from "./event.js";
 export { type GeneratorOptions, generateQueueLog } from "./generate.js";
 export { type FileIdentity, HEAD_BYTES, headKey } from "./identity.js";
-export { LineSplitter, type SplitLine } from "./lines.js";
+export { type LineBlock, LineSplitter, type SplitLine } from "./lines.js";
 export { type LoaderOptions, runLoader } from "./loader.js";
 export {
   isMalformed,
@@ -15,5 +15,6 @@ export {
   MAX_LINE_BYTES,
   type ParseOptions,
   parseLine,
+  parseRange,
 } from "./parse.js";
 export { namedFields, VERBS, type VerbKind, type VerbSpec, verbKind } from "./verbs.js";

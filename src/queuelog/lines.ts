@@ -18,6 +18,24 @@ export interface SplitLine {
 }
 
 /**
+ * The complete lines of one chunk, column by column: one string holds them all and each line
+ * is a range of it, so cutting a megabyte into lines allocates a few arrays, not an object and
+ * a string per line.
+ */
+export interface LineBlock {
+  /** Every line's text; line `i` is `text.slice(from[i], to[i])`. */
+  text: string;
+  /** Number of lines. */
+  count: number;
+  from: number[];
+  to: number[];
+  /** Byte offset in the file of each line, plus one more entry: the offset after the last. */
+  offsets: number[];
+  /** Lines whose bytes cannot be a line (index → why); their range is empty. */
+  bad: Map<number, string> | undefined;
+}
+
+/**
  * Cuts complete lines out of chunks; a partial last line waits for the rest of its bytes.
  *
  * @example
@@ -46,71 +64,102 @@ export class LineSplitter {
     return this.#pending.length;
   }
 
-  /** Adds bytes and returns every line they complete. */
+  /** Adds bytes and returns every line they complete, one object per line. */
   push(chunk: Buffer): SplitLine[] {
-    const buf = this.#pending.length > 0 ? Buffer.concat([this.#pending, chunk]) : chunk;
+    const b = this.cut(chunk);
     const out: SplitLine[] = [];
+    for (let i = 0; i < b.count; i++) {
+      const at = { offset: b.offsets[i] as number, next: b.offsets[i + 1] as number };
+      const reason = b.bad?.get(i);
+      out.push(
+        reason === undefined
+          ? { ...at, text: b.text.slice(b.from[i], b.to[i]) }
+          : { ...at, reason },
+      );
+    }
+    return out;
+  }
+
+  /** Adds bytes and returns every line they complete as one {@link LineBlock}. */
+  cut(chunk: Buffer): LineBlock {
+    const buf = this.#pending.length > 0 ? Buffer.concat([this.#pending, chunk]) : chunk;
+    const b: LineBlock = { text: "", count: 0, from: [], to: [], offsets: [], bad: undefined };
     const lastNl = buf.lastIndexOf(10);
     if (lastNl < 0) {
       this.#pending = Buffer.from(buf);
-      this.#cutOverlong(out);
-      return out;
+    } else {
+      const body = buf.subarray(0, lastNl + 1);
+      // Copy the tail so the (large) chunk it came from can be collected.
+      this.#pending = Buffer.from(buf.subarray(lastNl + 1));
+      if (isAscii(body)) cutAscii(body, this.#offset, b);
+      else cutBytes(body, this.#offset, b);
+      this.#offset += body.length;
     }
-    const body = buf.subarray(0, lastNl + 1);
-    // Copy the tail so the (large) chunk it came from can be collected.
-    this.#pending = Buffer.from(buf.subarray(lastNl + 1));
-    const base = this.#offset;
-    if (isAscii(body)) splitAscii(body, base, out);
-    else splitBytes(body, base, out);
-    this.#offset = base + body.length;
-    this.#cutOverlong(out);
-    return out;
+    this.#cutOverlong(b);
+    b.offsets.push(this.#offset);
+    return b;
   }
 
   // A "line" that keeps growing without a newline is binary garbage or a broken writer; keep
   // memory bounded by giving up on it in MAX_LINE_BYTES pieces, each kept aside.
-  #cutOverlong(out: SplitLine[]): void {
+  #cutOverlong(b: LineBlock): void {
     while (this.#pending.length > MAX_LINE_BYTES) {
-      out.push({
-        offset: this.#offset,
-        next: this.#offset + MAX_LINE_BYTES,
-        reason: `more than ${MAX_LINE_BYTES} bytes without a newline`,
-      });
+      addBad(b, this.#offset, `more than ${MAX_LINE_BYTES} bytes without a newline`);
       this.#pending = Buffer.from(this.#pending.subarray(MAX_LINE_BYTES));
       this.#offset += MAX_LINE_BYTES;
     }
   }
 }
 
-function splitAscii(body: Buffer, base: number, out: SplitLine[]): void {
-  // One latin1 decode for the whole chunk; every line is then a cheap slice of it, and for
-  // ASCII a character index is a byte index.
+function addBad(b: LineBlock, offset: number, reason: string): void {
+  b.bad ??= new Map();
+  b.bad.set(b.count, reason);
+  b.from.push(0);
+  b.to.push(0);
+  b.offsets.push(offset);
+  b.count++;
+}
+
+function cutAscii(body: Buffer, base: number, b: LineBlock): void {
+  // One latin1 decode for the whole chunk; for ASCII a character index is a byte index.
   const text = body.toString("latin1");
+  b.text = text;
   let pos = 0;
   const end = text.length;
   while (pos < end) {
     const nl = text.indexOf("\n", pos);
-    const len = nl - pos;
-    if (len > MAX_LINE_BYTES) {
-      out.push({ offset: base + pos, next: base + nl + 1, reason: tooLong(len) });
-    } else {
-      out.push({ offset: base + pos, next: base + nl + 1, text: text.slice(pos, nl) });
+    if (nl - pos > MAX_LINE_BYTES) addBad(b, base + pos, tooLong(nl - pos));
+    else {
+      b.from.push(pos);
+      b.to.push(nl);
+      b.offsets.push(base + pos);
+      b.count++;
     }
     pos = nl + 1;
   }
 }
 
-function splitBytes(body: Buffer, base: number, out: SplitLine[]): void {
+function cutBytes(body: Buffer, base: number, b: LineBlock): void {
+  const parts: string[] = [];
+  let chars = 0;
   let pos = 0;
   while (pos < body.length) {
     const nl = body.indexOf(10, pos);
     const line = body.subarray(pos, nl);
-    const at = { offset: base + pos, next: base + nl + 1 };
-    if (line.length > MAX_LINE_BYTES) out.push({ ...at, reason: tooLong(line.length) });
-    else if (isUtf8(line)) out.push({ ...at, text: line.toString("utf8") });
-    else out.push({ ...at, reason: "not valid UTF-8 text (binary data?)" });
+    if (line.length > MAX_LINE_BYTES) addBad(b, base + pos, tooLong(line.length));
+    else if (!isUtf8(line)) addBad(b, base + pos, "not valid UTF-8 text (binary data?)");
+    else {
+      const t = line.toString("utf8");
+      parts.push(t);
+      b.from.push(chars);
+      b.to.push(chars + t.length);
+      b.offsets.push(base + pos);
+      b.count++;
+      chars += t.length + 1;
+    }
     pos = nl + 1;
   }
+  b.text = parts.join("\n");
 }
 
 function tooLong(n: number): string {

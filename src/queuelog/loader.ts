@@ -11,6 +11,7 @@ import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { isTandemError, StoreUnavailableError } from "../errors.js";
+import { EventRows } from "../store/bulk.js";
 import type { Store } from "../store/open.js";
 import { readCheckpoints, readOpenCalls } from "../store/read.js";
 import { commitBatch, writeHeartbeat } from "../store/write.js";
@@ -47,7 +48,10 @@ export interface LoaderOptions {
   pollMs?: number;
   /** @default 1000 — how long a renamed-away file is still read for late writes */
   rotationGraceMs?: number;
-  /** @default 5000 — lines per transaction (memory stays bounded by this) */
+  /**
+   * @default 5000 — lines per transaction; while catching up on a backlog, batches double up
+   * to 10 times this (memory stays bounded by two such batches: one committing, one parsed)
+   */
   batchLines?: number;
   /** @default 2000 — heartbeat interval while idle */
   heartbeatMs?: number;
@@ -300,9 +304,9 @@ async function finishFromCopy(
     await commitBatch(ctx.store, {
       partition: ctx.partition,
       file: { key: file.key, path: file.path, dev: file.dev, ino: file.ino },
-      events: [],
+      events: new EventRows(ctx.store.pg !== undefined, ctx.partition, file.key),
       malformed: [],
-      calls: [],
+      calls: { inserted: [], updated: [] },
       checkpoint: off,
       expected: ctx.committed.get(file.key) ?? null,
       complete: true,

@@ -213,7 +213,8 @@ describe("CallDeriver", () => {
     lines.forEach((l, i) => {
       d.apply(ev(l), "k", i);
     });
-    return d.takeChanged();
+    const { inserted, updated } = d.takeChanged();
+    return [...inserted, ...updated];
   };
 
   it("takes the wait from the end line, or from timestamps in the 1.4 EXITWITHTIMEOUT layout", () => {

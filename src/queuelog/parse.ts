@@ -1,8 +1,8 @@
 /**
  * The queue_log line parser: one line of text in, an event or a reason out.
  *
- * Written for speed (the bench holds it to a quarter of `wc -l`): it walks the line with
- * `indexOf` and never builds a regular expression match per line.
+ * Written for speed (the bench compares it with `wc -l`): one pass of character codes per line,
+ * no regular expression and no intermediate string per line.
  */
 import type { MalformedLine, QueueLogEvent } from "./event.js";
 
@@ -22,12 +22,6 @@ export interface ParseOptions {
   now?: number | undefined;
 }
 
-// Control characters other than TAB and CR never appear in a queue_log Asterisk wrote; seeing
-// one means binary data.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: detecting them is the point
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-const VERB_RE = /^[A-Za-z0-9_-]+$/;
-
 /**
  * Parses one queue_log line (without its newline).
  *
@@ -40,44 +34,81 @@ const VERB_RE = /^[A-Za-z0-9_-]+$/;
  * ```
  */
 export function parseLine(line: string, options: ParseOptions = {}): QueueLogEvent | MalformedLine {
-  const p1 = line.indexOf("|");
-  const p2 = p1 < 0 ? -1 : line.indexOf("|", p1 + 1);
-  const p3 = p2 < 0 ? -1 : line.indexOf("|", p2 + 1);
-  const p4 = p3 < 0 ? -1 : line.indexOf("|", p3 + 1);
+  return parseRange(line, 0, line.length, options.now);
+}
+
+/**
+ * Parses the line `s.slice(start, end)` without cutting it out first: the loader decodes a
+ * whole chunk of the file into one string and parses each line where it lies, so the only
+ * strings made per line are the fields themselves. One pass over the characters finds the
+ * first five `|` and any control character; the rest is checked on those few fields.
+ *
+ * @param now Unix seconds; lines stamped more than {@link MAX_FUTURE_SECONDS} later are
+ *   malformed (`undefined`: no check)
+ */
+export function parseRange(
+  s: string,
+  start: number,
+  end: number,
+  now?: number,
+): QueueLogEvent | MalformedLine {
+  let p1 = -1;
+  let p2 = -1;
+  let p3 = -1;
+  let p4 = -1;
+  let p5 = -1;
+  let pipes = 0;
+  let control = -1;
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 124) {
+      if (pipes === 0) p1 = i;
+      else if (pipes === 1) p2 = i;
+      else if (pipes === 2) p3 = i;
+      else if (pipes === 3) p4 = i;
+      else if (pipes === 4) p5 = i;
+      pipes++;
+    } else if (c < 32 || c === 127) {
+      // Control characters other than TAB, LF and CR never appear in a queue_log Asterisk
+      // wrote; seeing one means binary data.
+      if (control < 0 && c !== 9 && c !== 10 && c !== 13) control = i;
+    }
+  }
+  if (control >= 0) {
+    const code = s.charCodeAt(control).toString(16).padStart(2, "0");
+    return { reason: `binary data: control byte 0x${code} at column ${control - start + 1}` };
+  }
   if (p4 < 0) {
-    if (CONTROL.test(line)) return { reason: binaryReason(line) };
-    const found = line.length === 0 ? 0 : line.split("|").length;
+    const found = end === start ? 0 : pipes + 1;
     return {
       reason: `expected at least 5 '|'-separated fields (epoch|callid|queue|agent|event), found ${found}`,
     };
   }
-  const p5 = line.indexOf("|", p4 + 1);
-  if (CONTROL.test(line)) return { reason: binaryReason(line) };
-  const time = parseEpoch(line, p1);
+  const time = parseEpoch(s, start, p1);
   if (time < 0) {
     return {
-      reason: `timestamp ${JSON.stringify(line.slice(0, Math.min(p1, 40)))} is not a Unix epoch in seconds`,
+      reason: `timestamp ${JSON.stringify(s.slice(start, Math.min(p1, start + 40)))} is not a Unix epoch in seconds`,
     };
   }
-  const verb = p5 < 0 ? line.slice(p4 + 1) : line.slice(p4 + 1, p5);
-  if (!VERB_RE.test(verb)) {
+  const verbEnd = p5 < 0 ? end : p5;
+  if (!isWord(s, p4 + 1, verbEnd)) {
     return {
-      reason: `event name ${JSON.stringify(verb.slice(0, 40))} is not a word of letters, digits and _`,
+      reason: `event name ${JSON.stringify(s.slice(p4 + 1, Math.min(verbEnd, p4 + 41)))} is not a word of letters, digits and _`,
     };
   }
-  if (options.now !== undefined && time > options.now + MAX_FUTURE_SECONDS) {
+  if (now !== undefined && time > now + MAX_FUTURE_SECONDS) {
     const iso = new Date(time * 1000).toISOString();
     return {
-      reason: `timestamp ${time} (${iso}) is ${time - options.now} s ahead of this host's clock`,
+      reason: `timestamp ${time} (${iso}) is ${time - now} s ahead of this host's clock`,
     };
   }
   return {
     time,
-    callid: line.slice(p1 + 1, p2),
-    queue: line.slice(p2 + 1, p3),
-    agent: line.slice(p3 + 1, p4),
-    verb,
-    data: p5 < 0 ? [] : line.slice(p5 + 1).split("|"),
+    callid: s.slice(p1 + 1, p2),
+    queue: s.slice(p2 + 1, p3),
+    agent: s.slice(p3 + 1, p4),
+    verb: s.slice(p4 + 1, verbEnd),
+    data: p5 < 0 ? [] : s.slice(p5 + 1, end).split("|"),
   };
 }
 
@@ -87,20 +118,32 @@ export function isMalformed(r: QueueLogEvent | MalformedLine): r is MalformedLin
 }
 
 /** Digits only, 1–12 of them (up to year 33658); -1 otherwise. */
-function parseEpoch(line: string, end: number): number {
-  if (end < 1 || end > 12) return -1;
+function parseEpoch(s: string, start: number, end: number): number {
+  if (end - start < 1 || end - start > 12) return -1;
   let n = 0;
-  for (let i = 0; i < end; i++) {
-    const c = line.charCodeAt(i) - 48;
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i) - 48;
     if (c < 0 || c > 9) return -1;
     n = n * 10 + c;
   }
   return n;
 }
 
-function binaryReason(line: string): string {
-  const m = CONTROL.exec(line);
-  const idx = m?.index ?? 0;
-  const code = line.charCodeAt(idx).toString(16).padStart(2, "0");
-  return `binary data: control byte 0x${code} at column ${idx + 1}`;
+/** A non-empty run of `A-Z a-z 0-9 _ -` (an event name). */
+function isWord(s: string, start: number, end: number): boolean {
+  if (end <= start) return false;
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (
+      !(
+        (c >= 65 && c <= 90) ||
+        (c >= 97 && c <= 122) ||
+        (c >= 48 && c <= 57) ||
+        c === 95 ||
+        c === 45
+      )
+    )
+      return false;
+  }
+  return true;
 }

@@ -1,13 +1,16 @@
 /**
- * Bulk inserts for the loader's hot path. Reports share one set of Kysely queries on both
- * databases; the loader's row inserts are the one place each database gets its fastest form:
- * `unnest()` of column arrays on PostgreSQL (one parameter per column instead of one per
- * value) and a prepared statement run per row on SQLite (in-process, no SQL text per batch).
- * Both run inside the caller's transaction.
+ * Bulk writes for the loader's hot path. Reports share one set of Kysely queries on both
+ * databases; the loader's row writes are the one place each database gets its fastest form:
+ * COPY on PostgreSQL (new lines and new calls; the few calls open across a batch boundary are
+ * updated through `unnest()` of column arrays) and a prepared statement run per row on SQLite
+ * (in-process, no SQL text per batch). All run inside the caller's transaction.
  */
 import type BetterSqlite3 from "better-sqlite3";
-import { type Kysely, sql } from "kysely";
-import type { CallTable, EventTable, StoreSchema } from "./schema.js";
+import type pg from "pg";
+import type { QueueLogEvent } from "../queuelog/event.js";
+import { copyField, copyFrom, copyNullable } from "./copy.js";
+import type { CallTable, EventTable } from "./schema.js";
+import type { LocatedEvent } from "./write.js";
 
 const EVENT_COLS = [
   "partition",
@@ -25,22 +28,6 @@ const EVENT_COLS = [
   "data5",
   "nf",
 ] as const;
-// partition and file_key are the same for the whole batch: sent once, not as arrays.
-const EVENT_ARRAYS = EVENT_COLS.slice(2);
-const EVENT_TYPES = [
-  "int8",
-  "int8",
-  "text",
-  "text",
-  "text",
-  "text",
-  "text",
-  "text",
-  "text",
-  "text",
-  "text",
-  "int4",
-];
 
 const CALL_COLS = [
   "partition",
@@ -74,39 +61,123 @@ const CALL_TYPES = [
   "int8",
   "int4",
 ];
-const CALL_UPDATE = ["connect_time", "end_time", "end_verb", "agent", "wait", "talk"];
+const CALL_KEY: readonly CallColumn[] = ["partition", "file_key", "off"];
+const CALL_UPDATE: readonly CallColumn[] = [
+  "connect_time",
+  "end_time",
+  "end_verb",
+  "agent",
+  "wait",
+  "talk",
+];
+type CallColumn = (typeof CALL_COLS)[number];
 
-/** Inserts event rows, all of one partition and file. */
-export async function bulkEventsPg(
-  db: Kysely<StoreSchema>,
-  partition: string,
-  fileKey: string,
-  rows: EventTable[],
-): Promise<void> {
-  const cols = EVENT_ARRAYS.map((c, i) =>
-    arrayLiteral(
-      rows.map((r) => r[c]),
-      EVENT_TYPES[i] === "text",
-    ),
-  );
-  await sql`insert into qlog_events (${sql.join(EVENT_COLS.map((c) => sql.id(c)))})
-    select ${partition}, ${fileKey}, u.* from unnest(${sql.join(cols.map((v, i) => sql`${v}::${sql.raw(EVENT_TYPES[i] as string)}[]`))}) as u`.execute(
-    db,
-  );
+const asIs = (v: string): string => v;
+
+/** Rows of COPY text gathered before they are encoded into one buffer. */
+const ROWS_PER_BUFFER = 2048;
+
+/**
+ * A batch's lines, all of one partition and file, as the store will write them: COPY text for
+ * PostgreSQL, encoded as they are parsed, so a batch waiting for its commit holds a few
+ * buffers instead of an object graph per line (which the garbage collector would have to trace
+ * over and over); row objects for SQLite's prepared statement.
+ */
+export class EventRows {
+  /** Lines in the batch. */
+  count = 0;
+  /** Time of the last line added. */
+  lastTime: number | undefined;
+  /** The lines with their offsets (SQLite only). */
+  readonly located: LocatedEvent[] = [];
+  readonly #copy: boolean;
+  readonly #head: string;
+  readonly #buffers: Buffer[] = [];
+  #text = "";
+  #rows = 0;
+
+  /** @param copy true for PostgreSQL (COPY text), false for SQLite (row objects) */
+  constructor(copy: boolean, partition: string, fileKey: string) {
+    this.#copy = copy;
+    this.#head = `${copyField(partition)}\t${copyField(fileKey)}\t`;
+  }
+
+  /**
+   * Adds the line at byte `off`. `plain` promises that no field holds a character COPY must
+   * escape (see {@link copySafe}); with false every field is escaped.
+   */
+  add(off: number, e: QueueLogEvent, plain: boolean): void {
+    this.count++;
+    this.lastTime = e.time;
+    if (!this.#copy) {
+      this.located.push({ off, event: e });
+      return;
+    }
+    const f = plain ? asIs : copyField;
+    const d = e.data;
+    const n = d.length;
+    this.#text +=
+      `${this.#head}${off}\t${e.time}\t${f(e.callid)}\t${f(e.queue)}\t${f(e.agent)}\t${f(e.verb)}\t` +
+      `${n > 0 ? f(d[0] as string) : ""}\t${n > 1 ? f(d[1] as string) : ""}\t` +
+      `${n > 2 ? f(d[2] as string) : ""}\t${n > 3 ? f(d[3] as string) : ""}\t` +
+      `${n > 4 ? f(n === 5 ? (d[4] as string) : d.slice(4).join("|")) : ""}\t${n}\n`;
+    if (++this.#rows === ROWS_PER_BUFFER) this.#seal();
+  }
+
+  /** The COPY data of every line added (PostgreSQL). */
+  copyData(): Buffer {
+    this.#seal();
+    return this.#buffers.length === 1 ? (this.#buffers[0] as Buffer) : Buffer.concat(this.#buffers);
+  }
+
+  #seal(): void {
+    if (this.#rows === 0) return;
+    this.#buffers.push(Buffer.from(this.#text, "utf8"));
+    this.#text = "";
+    this.#rows = 0;
+  }
 }
 
-/** Inserts or updates call rows by (partition, file_key, off). */
-export async function bulkCallsPg(db: Kysely<StoreSchema>, rows: CallTable[]): Promise<void> {
-  const cols = CALL_COLS.map((c, i) =>
+/** Copies a batch's lines into `qlog_events` with COPY. */
+export async function copyEventsPg(client: pg.ClientBase, rows: EventRows): Promise<void> {
+  await copyFrom(client, "qlog_events", EVENT_COLS, rows.copyData());
+}
+
+/** Copies call rows no earlier batch stored into `qlog_calls` with COPY. */
+export async function copyCallsPg(
+  client: pg.ClientBase,
+  rows: readonly CallTable[],
+): Promise<void> {
+  const parts = new Array<string>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as CallTable;
+    parts[i] = `${CALL_COLS.map((c) => copyNullable(r[c])).join("\t")}\n`;
+  }
+  await copyFrom(client, "qlog_calls", CALL_COLS, Buffer.from(parts.join(""), "utf8"));
+}
+
+/**
+ * Updates call rows an earlier batch stored (calls that were open across a batch boundary:
+ * few, since most calls end within minutes), by (partition, file_key, off).
+ */
+export async function updateCallsPg(
+  client: pg.ClientBase,
+  rows: readonly CallTable[],
+): Promise<void> {
+  const cols = CALL_KEY.concat(CALL_UPDATE);
+  const arrays = cols.map((c) =>
     arrayLiteral(
       rows.map((r) => r[c]),
-      CALL_TYPES[i] === "text",
+      CALL_TYPES[CALL_COLS.indexOf(c)] === "text",
     ),
   );
-  await sql`insert into qlog_calls (${sql.join(CALL_COLS.map((c) => sql.id(c)))})
-    select * from unnest(${sql.join(cols.map((v, i) => sql`${v}::${sql.raw(CALL_TYPES[i] as string)}[]`))})
-    on conflict (partition, file_key, off) do update set
-    ${sql.join(CALL_UPDATE.map((c) => sql`${sql.id(c)} = excluded.${sql.id(c)}`))}`.execute(db);
+  const unnest = cols.map((c, i) => `$${i + 1}::${CALL_TYPES[CALL_COLS.indexOf(c)]}[]`).join(", ");
+  await client.query(
+    `update qlog_calls c set ${CALL_UPDATE.map((c) => `${c} = u.${c}`).join(", ")}
+     from unnest(${unnest}) as u(${cols.join(", ")})
+     where c.partition = u.partition and c.file_key = u.file_key and c.off = u.off`,
+    arrays,
+  );
 }
 
 /**
@@ -153,13 +224,16 @@ function statements(db: BetterSqlite3.Database) {
   return s;
 }
 
-/** SQLite form of {@link bulkEventsPg}; must run inside the store's open transaction. */
+/** SQLite form of {@link copyEventsPg}; must run inside the store's open transaction. */
 export function bulkEventsSqlite(db: BetterSqlite3.Database, rows: EventTable[]): void {
   const st = statements(db).events;
   for (const r of rows) st.run(r);
 }
 
-/** SQLite form of {@link bulkCallsPg}; must run inside the store's open transaction. */
+/**
+ * SQLite form of {@link copyCallsPg} and {@link updateCallsPg} (an upsert serves both); must
+ * run inside the store's open transaction.
+ */
 export function bulkCallsSqlite(db: BetterSqlite3.Database, rows: CallTable[]): void {
   const st = statements(db).calls;
   for (const r of rows) st.run(r);

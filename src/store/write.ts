@@ -2,10 +2,18 @@
  * The loader's one write: a batch of lines, the call rows they changed and the new checkpoint,
  * all in one transaction, so a crash leaves either all of it or none of it.
  */
-import type { Insertable } from "kysely";
+import type { Compilable, Insertable } from "kysely";
+import type pg from "pg";
 import { StoreUnavailableError } from "../errors.js";
 import type { QueueLogEvent } from "../queuelog/event.js";
-import { bulkCallsPg, bulkCallsSqlite, bulkEventsPg, bulkEventsSqlite } from "./bulk.js";
+import {
+  bulkCallsSqlite,
+  bulkEventsSqlite,
+  copyCallsPg,
+  copyEventsPg,
+  type EventRows,
+  updateCallsPg,
+} from "./bulk.js";
 import type { Store } from "./open.js";
 import type { CallTable, EventTable, LoaderTable } from "./schema.js";
 
@@ -27,9 +35,10 @@ export interface LocatedMalformed {
 export interface LoadBatch {
   partition: string;
   file: { key: string; path: string; dev: number; ino: number };
-  events: LocatedEvent[];
+  events: EventRows;
   malformed: LocatedMalformed[];
-  calls: CallTable[];
+  /** Call rows the lines changed, new ones apart from ones an earlier batch stored. */
+  calls: { inserted: CallTable[]; updated: CallTable[] };
   /** Offset of the first byte of the file not yet loaded after this batch. */
   checkpoint: number;
   /**
@@ -47,44 +56,94 @@ export interface LoadBatch {
 // Keeps each multi-row INSERT under SQLite's 32766 bound parameters.
 const ROWS_PER_INSERT = 1000;
 
+/** Runs one built query inside the batch's transaction and returns the rows it changed. */
+type Run = (q: Compilable) => Promise<number>;
+
 /**
- * Commits one batch atomically: lines, malformed lines, changed calls, the checkpoint (moved
- * only if it is still where the loader left it) and the heartbeat.
+ * Commits one batch atomically: the checkpoint (moved only if it is still where the loader
+ * left it), lines, malformed lines, changed calls and the heartbeat.
+ *
+ * @throws StoreUnavailableError when the checkpoint moved under the loader (another loader on
+ *   the partition); the store's own errors when it is down
  */
 export async function commitBatch(store: Store, b: LoadBatch): Promise<void> {
-  const now = Date.now();
+  if (store.pg !== undefined) return commitPg(store, store.pg, b);
+  const sqlite = store.sqlite;
   await store.db.transaction().execute(async (trx) => {
-    const events = b.events.map((e) => eventRow(b, e));
-    if (store.sqlite !== undefined) {
-      bulkEventsSqlite(store.sqlite, events);
-      bulkCallsSqlite(store.sqlite, b.calls);
-    } else {
-      if (events.length > 0) await bulkEventsPg(trx, b.partition, b.file.key, events);
-      if (b.calls.length > 0) await bulkCallsPg(trx, b.calls);
+    const run: Run = async (q) =>
+      Number((await trx.executeQuery(q.compile())).numAffectedRows ?? 0);
+    await writeMeta(store, run, b);
+    if (sqlite !== undefined) {
+      bulkEventsSqlite(
+        sqlite,
+        b.events.located.map((e) => eventRow(b, e)),
+      );
+      bulkCallsSqlite(sqlite, b.calls.inserted);
+      bulkCallsSqlite(sqlite, b.calls.updated);
     }
-    for (let i = 0; i < b.malformed.length; i += ROWS_PER_INSERT) {
-      const rows = b.malformed.slice(i, i + ROWS_PER_INSERT).map((m) => ({
-        partition: b.partition,
-        file_key: b.file.key,
-        off: m.off,
-        path: b.file.path,
-        reason: m.reason,
-        raw: escapeRaw(m.raw),
-        seen_at: now,
-      }));
-      await trx
-        .insertInto("qlog_malformed")
-        .values(rows)
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-    }
-    await moveCheckpoint(trx, b, now);
-    if (b.loader !== undefined) await upsertLoader(trx, b.loader);
   });
 }
 
+/**
+ * The PostgreSQL commit, on one pooled connection driven directly (Kysely has no COPY): BEGIN,
+ * checkpoint, COPY of the lines and new calls, update of the calls stored earlier, COMMIT.
+ */
+async function commitPg(store: Store, pool: pg.Pool, b: LoadBatch): Promise<void> {
+  const client = await pool.connect();
+  // A connection lost while checked out is also emitted as 'error' on the client; unheard, it
+  // would kill the process. The statement in progress fails with the same error, and the
+  // loader waits out the outage from there.
+  const ignore = () => undefined;
+  client.on("error", ignore);
+  let ok = false;
+  try {
+    await client.query("begin");
+    const run: Run = async (q) => {
+      const c = q.compile();
+      return (await client.query(c.sql, c.parameters as unknown[])).rowCount ?? 0;
+    };
+    // The checkpoint first: it locks the file's row, so a second loader on the partition waits
+    // here and then fails its compare-and-set, before it has sent any rows.
+    await writeMeta(store, run, b);
+    if (b.events.count > 0) await copyEventsPg(client, b.events);
+    if (b.calls.inserted.length > 0) await copyCallsPg(client, b.calls.inserted);
+    if (b.calls.updated.length > 0) await updateCallsPg(client, b.calls.updated);
+    await client.query("commit");
+    ok = true;
+  } finally {
+    // After a failure the connection may be mid-COPY or dead: drop it (the server rolls the
+    // transaction back when it goes) rather than return it to the pool.
+    client.off("error", ignore);
+    client.release(!ok);
+  }
+}
+
+/** The checkpoint's compare-and-set, the malformed lines and the heartbeat of a batch. */
+async function writeMeta(store: Store, run: Run, b: LoadBatch): Promise<void> {
+  const now = Date.now();
+  await moveCheckpoint(store, run, b, now);
+  for (let i = 0; i < b.malformed.length; i += ROWS_PER_INSERT) {
+    const rows = b.malformed.slice(i, i + ROWS_PER_INSERT).map((m) => ({
+      partition: b.partition,
+      file_key: b.file.key,
+      off: m.off,
+      path: b.file.path,
+      reason: m.reason,
+      raw: escapeRaw(m.raw),
+      seen_at: now,
+    }));
+    await run(
+      store.db
+        .insertInto("qlog_malformed")
+        .values(rows)
+        .onConflict((oc) => oc.doNothing()),
+    );
+  }
+  if (b.loader !== undefined) await run(loaderUpsert(store.db, b.loader));
+}
+
 /** Compare-and-set of the file checkpoint: the guard against two loaders on one partition. */
-async function moveCheckpoint(trx: Store["db"], b: LoadBatch, now: number): Promise<void> {
+async function moveCheckpoint(store: Store, run: Run, b: LoadBatch, now: number): Promise<void> {
   const set = {
     path: b.file.path,
     dev: b.file.dev,
@@ -93,23 +152,23 @@ async function moveCheckpoint(trx: Store["db"], b: LoadBatch, now: number): Prom
     complete: b.complete ? 1 : 0,
     updated_at: now,
   };
-  if (b.expected === null) {
-    const r = await trx
-      .insertInto("qlog_files")
-      .values({ partition: b.partition, file_key: b.file.key, ...set })
-      .onConflict((oc) => oc.doNothing())
-      .executeTakeFirst();
-    if (Number(r.numInsertedOrUpdatedRows ?? 0) === 1) return;
-  } else {
-    const r = await trx
-      .updateTable("qlog_files")
-      .set(set)
-      .where("partition", "=", b.partition)
-      .where("file_key", "=", b.file.key)
-      .where("off", "=", b.expected)
-      .executeTakeFirst();
-    if (Number(r.numUpdatedRows) === 1) return;
-  }
+  const moved =
+    b.expected === null
+      ? await run(
+          store.db
+            .insertInto("qlog_files")
+            .values({ partition: b.partition, file_key: b.file.key, ...set })
+            .onConflict((oc) => oc.doNothing()),
+        )
+      : await run(
+          store.db
+            .updateTable("qlog_files")
+            .set(set)
+            .where("partition", "=", b.partition)
+            .where("file_key", "=", b.file.key)
+            .where("off", "=", b.expected),
+        );
+  if (moved === 1) return;
   throw new StoreUnavailableError(
     `checkpoint of partition "${b.partition}" file ${b.file.key} (${b.file.path}) is no longer at offset ${b.expected ?? "none"}: another loader is writing this partition; reloading the checkpoint`,
   );
@@ -117,16 +176,15 @@ async function moveCheckpoint(trx: Store["db"], b: LoadBatch, now: number): Prom
 
 /** Writes the loader heartbeat row of a partition. */
 export async function writeHeartbeat(store: Store, row: Insertable<LoaderTable>): Promise<void> {
-  await upsertLoader(store.db, row);
+  await loaderUpsert(store.db, row).execute();
 }
 
-async function upsertLoader(db: Store["db"], row: Insertable<LoaderTable>): Promise<void> {
+function loaderUpsert(db: Store["db"], row: Insertable<LoaderTable>) {
   const { partition: _p, ...rest } = row;
-  await db
+  return db
     .insertInto("qlog_loaders")
     .values(row)
-    .onConflict((oc) => oc.column("partition").doUpdateSet(rest))
-    .execute();
+    .onConflict((oc) => oc.column("partition").doUpdateSet(rest));
 }
 
 function eventRow(b: LoadBatch, { off, event: e }: LocatedEvent): EventTable {
