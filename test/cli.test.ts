@@ -92,6 +92,25 @@ describe("tandem status", () => {
     );
   });
 
+  it("--watch --json prints one document per refresh and stops on SIGINT", async () => {
+    const watch = startTandem(["status", "--url", url, "--watch", "--json", "--interval", "0.2"]);
+    await waitFor(
+      () => watch.output().split("\n").filter(Boolean).length >= 3,
+      10_000,
+      "3 documents",
+    );
+    watch.child.kill("SIGINT");
+    const result = await watch.exited;
+    expect(result.code).toBe(0);
+    const docs = result.stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+    expect(docs.length).toBeGreaterThanOrEqual(3);
+    expect(docs.every((d) => d.node.name === "cli-a")).toBe(true);
+    expect(new Set(docs.map((d) => d.time)).size).toBe(docs.length);
+  });
+
   it("exits 3 with a clear message when no agent answers", async () => {
     const port = await freePort();
     const r = await runTandem(["status", "--url", `http://127.0.0.1:${port}`]);
@@ -201,5 +220,64 @@ describe("tandem config check as an unprivileged user", () => {
     expect(b.stderr).not.toContain("s3cret");
     const { rmSync } = await import("node:fs");
     rmSync(open, { recursive: true, force: true });
+  });
+});
+
+describe("tandem delay", () => {
+  it("computes the delay of a profile and exits 0 when the timers are safe", async () => {
+    const r = await runTandem(["delay", "--profile", "fast"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      "heartbeat: every 100 ms, timeout 80 ms, fall 3 (profile fast)\nfailover delay: typical 330 ms, worst 380 ms\n",
+    );
+  });
+
+  it("takes the timers from a config's cluster section, with its overrides", async () => {
+    const pair = writeFile(
+      dir,
+      "pair.yaml",
+      `node: { name: a }
+cluster:
+  secret: 0123456789abcdef0123
+  profile: wan
+  heartbeat: { fall: 2 }
+  nodes:
+    - { name: a, rank: 1, api: "http://127.0.0.1:7701" }
+    - { name: b, rank: 2, api: "http://127.0.0.1:7702" }
+`,
+    );
+    const r = await runTandem(["delay", "--config", pair, "--json"]);
+    expect(r.code).toBe(0);
+    // wan: 2 s interval, 1.5 s timeout; fall overridden to 2 → worst 2 × 2 s + 1.5 s.
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      timers: { intervalMs: 2000, timeoutMs: 1500, fall: 2 },
+      worstMs: 5500,
+      typicalMs: 4500,
+      warnings: [],
+    });
+  });
+
+  it("warns and exits 1 about unsafe timers and a load balancer slower than the agents", async () => {
+    const r = await runTandem([
+      "delay",
+      "--fall",
+      "1",
+      "--lb-interval",
+      "2s",
+      "--lb-fall",
+      "3",
+      "--lb-timeout",
+      "1s",
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("failover delay: typical 6 s, worst 7 s");
+    expect(r.stdout).toContain("warning: fall of 1: a single lost heartbeat triggers a failover");
+    expect(r.stdout).toContain("warning: the load balancer needs up to 7000 ms to switch");
+  });
+
+  it("rejects a bad duration with exit 2", async () => {
+    const r = await runTandem(["delay", "--interval", "fast"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--interval "fast" is not a duration');
   });
 });

@@ -6,6 +6,7 @@ import { isTandemError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { registerAgent } from "./commands/agent.js";
 import { registerConfig } from "./commands/config.js";
+import { registerDelay } from "./commands/delay.js";
 import { registerQload } from "./commands/qload.js";
 import { registerReport } from "./commands/report.js";
 import { registerStamp } from "./commands/stamp.js";
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerStatus(program);
   registerConfig(program);
   registerStamp(program);
+  registerDelay(program);
   registerQload(program);
   registerReport(program);
   registerVersion(program);
