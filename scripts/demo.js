@@ -1,41 +1,59 @@
-// `npm start`: runs the demo node from examples/pair/a.yaml on http://127.0.0.1:7701.
-// Prepares the demo's spool directory and stamp, then runs the agent in the foreground.
-import { spawn } from "node:child_process";
+// `npm start`: runs the demo pair from examples/pair/ — node "a" (primary) on
+// http://127.0.0.1:7701 and node "b" (secondary) on http://127.0.0.1:7702. Prepares the demo's
+// spool directories and stamps, writes each agent's pid to var/demo/NODE/agent.pid so the
+// README can kill one, and keeps running while either agent does.
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 process.chdir(root);
-mkdirSync("var/demo/a/spool", { recursive: true });
-if (!existsSync("var/demo/a/spool/.tandem-stamp")) {
-  const child = spawn(
-    process.execPath,
-    ["bin/tandem.js", "stamp", "create", "var/demo/a/spool/.tandem-stamp"],
-    {
-      stdio: "ignore",
-    },
-  );
-  await new Promise((resolve) => child.on("exit", resolve));
+const nodes = ["a", "b"];
+for (const node of nodes) {
+  mkdirSync(`var/demo/${node}/spool`, { recursive: true });
+  const stamp = `var/demo/${node}/spool/.tandem-stamp`;
+  if (!existsSync(stamp)) {
+    spawnSync(process.execPath, ["bin/tandem.js", "stamp", "create", stamp], { stdio: "ignore" });
+  }
 }
 writeFileSync("var/demo/README", "Scratch space of `npm start`; safe to delete.\n");
 
 process.stderr.write(
   [
-    'Tandem demo: node "a" on http://127.0.0.1:7701',
-    "  in another terminal:  npx tandem status --url http://127.0.0.1:7701",
-    "  fail a critical probe: touch var/demo/a/maintenance   (rm it to recover)",
+    'Tandem demo pair: node "a" (primary) on http://127.0.0.1:7701, node "b" on http://127.0.0.1:7702',
+    "  in another terminal:   npx tandem status --url http://127.0.0.1:7701",
+    "  kill the primary:      kill -9 $(cat var/demo/a/agent.pid)",
+    "  watch b take over:     npx tandem status --url http://127.0.0.1:7702",
     "  stop: Ctrl-C",
     "",
   ].join("\n"),
 );
-const agent = spawn(
-  process.execPath,
-  ["bin/tandem.js", "agent", "--config", "examples/pair/a.yaml"],
-  {
-    stdio: "inherit",
-  },
-);
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => agent.kill(signal));
-agent.on("exit", (code, signal) => {
-  process.exitCode = code ?? (signal ? 1 : 0);
+
+const agents = nodes.map((node) => {
+  const child = spawn(
+    process.execPath,
+    ["bin/tandem.js", "agent", "--config", `examples/pair/${node}.yaml`],
+    {
+      stdio: "inherit",
+    },
+  );
+  writeFileSync(`var/demo/${node}/agent.pid`, `${child.pid}\n`);
+  return child;
 });
+let running = agents.length;
+let worst = 0;
+for (const child of agents) {
+  child.on("exit", (code, signal) => {
+    // An agent killed on purpose (the failover story) is not a failure of the demo.
+    if (code !== null && code !== 0) worst = Math.max(worst, code);
+    if (signal === null && code === null) worst = 1;
+    running--;
+    if (running === 0) process.exitCode = worst;
+  });
+}
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    for (const child of agents)
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  });
+}

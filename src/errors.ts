@@ -161,3 +161,43 @@ export const QueueLogReadError = defineError(
   1,
   "A queue_log file could not be opened or read: it does not exist, is not a regular file, or permission was denied.",
 );
+
+/** The node state file exists but is not a valid state this version can read. */
+export const StateCorruptError = defineError(
+  "TANDEM_ERR_STATE_CORRUPT",
+  Error,
+  1,
+  "The node state file (`<stateDir>/node-state.json`) is not a valid state: not JSON, a wrong shape, or written by a newer Tandem. The agent refuses to start rather than forget a fence.",
+);
+
+/** The node state file could not be read or written. */
+export const StateUnavailableError = defineError(
+  "TANDEM_ERR_STATE_UNAVAILABLE",
+  Error,
+  1,
+  "The node state directory or file could not be created, read or written: permission denied, a read-only file system, no space left, or a path that is not a directory.",
+);
+
+/** A request or reply between the agents of a pair failed authentication. */
+export const PeerAuthError = defineError(
+  "TANDEM_ERR_PEER_AUTH",
+  Error,
+  1,
+  "A heartbeat, fence request or reply between the agents of a pair failed authentication: unsigned, a signature that does not match (different `cluster.secret`), a timestamp outside the window (clock skew), or a replayed nonce.",
+);
+
+/** A correctly signed peer request came from a node that is not this node's peer. */
+export const PeerUnknownError = defineError(
+  "TANDEM_ERR_PEER_UNKNOWN",
+  Error,
+  1,
+  "A correctly signed peer request named a node that is not this node's peer in the cluster configuration (or this node's own name).",
+);
+
+/** A peer request or reply carried a body that is not the expected message. */
+export const PeerMessageError = defineError(
+  "TANDEM_ERR_PEER_MALFORMED",
+  TypeError,
+  1,
+  "A peer request or reply carried a body that is not the expected message: not JSON, not a valid peer view or fence term, or larger than the limit.",
+);

@@ -151,24 +151,6 @@ describe("tandem agent (real process)", () => {
     expect(existsSync(join(dir, "agent.log"))).toBe(false);
   });
 
-  it("refuses a cluster section rather than run a configured pair as two standalone nodes", async () => {
-    const { dir, remove } = tempDir();
-    cleanups.push(remove);
-    const apiPort = await freePort();
-    const written = agentConfig(dir, apiPort, "  mem:\n    kind: memory\n");
-    const config = `${readFileSync(written, "utf8").replace("name: test-a", "name: a")}cluster:
-  secret: 0123456789abcdef0123
-  nodes:
-    - { name: a, rank: 1, api: "http://127.0.0.1:${apiPort}" }
-    - { name: b, rank: 2, api: "http://127.0.0.1:1" }
-`;
-    writeFile(dir, "tandem.yaml", config);
-    const result = await runTandem(["agent", "--config", join(dir, "tandem.yaml")]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain("pair failover is not available in this version");
-    expect(existsSync(join(dir, "agent.log"))).toBe(false);
-  });
-
   it("exits 4 with a clear message when the API port is taken", async () => {
     const { dir, remove } = tempDir();
     cleanups.push(remove);

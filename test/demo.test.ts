@@ -1,16 +1,17 @@
 /**
- * The README's demo story, run for real: `npm start` (scripts/demo.js) brings node "a" up on
- * 127.0.0.1:7701, `tandem status` answers, the maintenance file fails the "pbx" probe and
- * removing it brings the node back.
+ * The README's demo story, run for real: `npm start` (scripts/demo.js) brings up the pair —
+ * "a" ACTIVE on 127.0.0.1:7701, "b" STANDBY on :7702 — `tandem status` answers, and killing
+ * the primary moves the role to "b".
  */
 import { spawn } from "node:child_process";
-import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ROOT, runTandem, waitFor } from "./helpers/processes.js";
 
-const URL = "http://127.0.0.1:7701";
-const maintenance = join(ROOT, "var/demo/a/maintenance");
+const A = "http://127.0.0.1:7701";
+const B = "http://127.0.0.1:7702";
+const role = async (base: string): Promise<number> => (await fetch(`${base}/monitor/role`)).status;
 
 describe("npm start demo", () => {
   const demo = spawn(process.execPath, [join(ROOT, "scripts/demo.js")], {
@@ -28,49 +29,36 @@ describe("npm start demo", () => {
   const exited = new Promise<number | null>((resolve) => demo.on("exit", (code) => resolve(code)));
 
   afterAll(async () => {
-    if (existsSync(maintenance)) rmSync(maintenance);
     demo.kill("SIGTERM");
     await exited;
   });
 
-  it("runs node a on :7701; status, a failing critical probe, recovery and a clean stop", async () => {
-    await waitFor(
-      async () => (await fetch(`${URL}/monitor/role`)).status === 200,
-      20_000,
-      `demo ACTIVE\n${output}`,
-    );
-    const status = await runTandem(["status", "--url", URL]);
+  it("runs the pair; status answers; killing the primary moves the role to b; Ctrl-C stops it", async () => {
+    await waitFor(async () => (await role(A)) === 200, 20_000, `a ACTIVE\n${output}`);
+    await waitFor(async () => (await fetch(`${B}/v1/status`)).ok, 10_000, "b up");
+    expect(await role(B)).toBe(503);
+
+    const status = await runTandem(["status", "--url", A]);
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/^Node a {2}ACTIVE {2}healthy/);
+    expect(status.stdout).toMatch(/pair \(hot-standby\): rank 1, term \d+/);
+    expect(status.stdout).toMatch(/peer b \(rank 2\): STANDBY, healthy/);
     for (const probe of ["pbx", "spool", "api-self", "root-disk", "load", "memory"]) {
       expect(status.stdout).toMatch(new RegExp(`\\n${probe}\\s`));
     }
 
-    writeFileSync(maintenance, "");
-    await waitFor(
-      async () => (await fetch(`${URL}/monitor/role`)).status === 503,
-      10_000,
-      "STANDBY",
-    );
-    const app = await fetch(`${URL}/monitor/app`);
-    expect(await app.text()).toBe("APP=FAIL pbx\n");
-
-    rmSync(maintenance);
-    await waitFor(
-      async () => (await fetch(`${URL}/monitor/role`)).status === 200,
-      10_000,
-      "ACTIVE again",
-    );
+    const pidA = Number(readFileSync(join(ROOT, "var/demo/a/agent.pid"), "utf8"));
+    process.kill(pidA, "SIGKILL");
+    await waitFor(async () => (await role(B)) === 200, 10_000, "b ACTIVE");
     const messages = output
       .split("\n")
       .filter((l) => l.startsWith("{"))
-      .map((l) => (JSON.parse(l) as { msg: string }).msg);
-    expect(messages).toContain(
-      'resource "pbx" is down (critical): CRITICAL: PBX CRITICAL - maintenance file present (2 failed checks)',
+      .map((l) => JSON.parse(l) as { msg: string; node?: string });
+    expect(messages.some((m) => m.node === "b" && /peer "a" unreachable 3\/3/.test(m.msg))).toBe(
+      true,
     );
-    expect(messages.some((m) => /^resource "pbx" is back after [\d.]+ s$/.test(m))).toBe(true);
 
-    demo.kill("SIGTERM");
+    demo.kill("SIGINT");
     expect(await exited).toBe(0);
   });
 });

@@ -7,13 +7,17 @@ import type { FastifyInstance } from "fastify";
 import { AgentMetrics } from "../api/metrics.js";
 import { createApiServer, listenApi } from "../api/server.js";
 import type { ProbeStatusView, StatusDocument } from "../api/status-types.js";
+import { ClusterNode } from "../cluster/cluster-node.js";
+import { clusterStatus } from "../cluster/status.js";
 import type { Config } from "../config/schema.js";
+import type { HookEnv, HookEvent, Mode } from "../engine/types.js";
 import { HealthMonitor, type MonitoredProbe } from "../health/monitor.js";
 import { ProbeScheduler } from "../health/scheduler.js";
+import { HookRunner } from "../hooks/index.js";
 import type { Logger } from "../log/logger.js";
 import { createChecker } from "../probes/index.js";
 import { VERSION } from "../version.js";
-import { decideMode, type NodeMode } from "./mode.js";
+import { decideMode } from "./mode.js";
 
 /** Options of {@link Agent}. */
 export interface AgentOptions {
@@ -21,6 +25,8 @@ export interface AgentOptions {
   logger: Logger;
   /** @default os.hostname() */
   hostname?: string;
+  /** The cluster section's hash (from `loadConfig`); required with a `cluster` section. */
+  clusterHash?: string | null;
 }
 
 /**
@@ -43,7 +49,10 @@ export class Agent {
   readonly #api: FastifyInstance;
   readonly #startedAt = new Date();
   readonly #name: string;
-  #mode: NodeMode = "STARTING";
+  readonly #clusterHash: string | null;
+  #cluster: ClusterNode | null = null;
+  #mode: Mode = "STARTING";
+  #serving = false;
   #reason = "starting";
   #modeSince = new Date();
   #stopping: Promise<void> | null = null;
@@ -52,6 +61,7 @@ export class Agent {
     const { config, logger } = options;
     this.#config = config;
     this.#logger = logger;
+    this.#clusterHash = options.clusterHash ?? null;
     this.#name = config.node.name ?? options.hostname ?? osHostname();
     const host = options.hostname ?? osHostname();
     const defaults = config.probeDefaults;
@@ -94,6 +104,7 @@ export class Agent {
       metrics: this.#metrics,
       bodyLimit: config.api.bodyLimit,
       requestTimeoutMs: config.api.requestTimeout,
+      nodeName: this.#name,
     });
   }
 
@@ -103,8 +114,13 @@ export class Agent {
   }
 
   /** The node's mode now. */
-  get mode(): NodeMode {
+  get mode(): Mode {
     return this.#mode;
+  }
+
+  /** Whether this node takes traffic now (what `/monitor/role` answers 200 for). */
+  get serving(): boolean {
+    return this.#serving;
   }
 
   /**
@@ -112,6 +128,7 @@ export class Agent {
    * Returns the API's bound port.
    */
   async start(): Promise<number> {
+    if (this.#config.cluster) await this.#joinCluster(this.#config.cluster);
     const port = await listenApi(this.#api, this.#config.api.listen);
     const critical = this.#monitor.probes.filter((p) => p.severity === "critical").length;
     this.#logger.info(
@@ -125,8 +142,55 @@ export class Agent {
       `agent "${this.#name}" ${VERSION} started: API on ${this.#config.api.listen}, ${this.#monitor.probes.length} probes (${critical} critical)`,
     );
     this.#scheduler.start();
+    this.#cluster?.start();
     this.#updateMode();
     return port;
+  }
+
+  async #joinCluster(cluster: NonNullable<Config["cluster"]>): Promise<void> {
+    if (!this.#clusterHash)
+      throw new Error("a cluster section needs the cluster hash from loadConfig");
+    const node = await ClusterNode.create({
+      cluster,
+      selfName: this.#name,
+      clusterHash: this.#clusterHash,
+      stateDir: this.#config.node.stateDir,
+      logger: this.#logger,
+    });
+    node.registerRoutes(this.#api);
+    node.on("mode", (effect: { mode: Mode; serving: boolean; reason: string }) => {
+      this.#enterMode(effect.mode, effect.serving, effect.reason);
+    });
+    const hooks = this.#config.hooks ? new HookRunner(this.#config.hooks) : null;
+    node.on("hook", (effect: { event: HookEvent; env: HookEnv }) => {
+      if (hooks) void this.#runHooks(hooks, node, effect.event, effect.env);
+    });
+    this.#cluster = node;
+  }
+
+  async #runHooks(
+    hooks: HookRunner,
+    node: ClusterNode,
+    event: HookEvent,
+    env: HookEnv,
+  ): Promise<void> {
+    const outcomes = await hooks.run(event, env);
+    for (const o of outcomes) {
+      const line = `hook ${o.hook} for "${event}" ${o.ok ? "ok" : `failed: ${o.error ?? `exit ${String(o.exitCode ?? o.status)}`}`} in ${Math.round(o.durationMs)} ms`;
+      this.#logger[o.ok ? "info" : "warn"](
+        { event: "hook", hookEvent: event, ok: o.ok, output: o.output },
+        line,
+      );
+    }
+    const failed = outcomes.find((o) => !o.ok);
+    if (failed && event === "active") {
+      node.input({
+        type: "hookResult",
+        hook: "active",
+        ok: false,
+        message: `hook ${failed.hook} failed: ${failed.error ?? failed.output.slice(0, 200)}`,
+      });
+    }
   }
 
   /** Toggles logging of every poll; returns the new setting. */
@@ -143,6 +207,7 @@ export class Agent {
   stop(reason: string): Promise<void> {
     this.#stopping ??= (async () => {
       this.#logger.info({ event: "stop", reason }, `agent "${this.#name}" stopping (${reason})`);
+      await this.#cluster?.stop();
       await this.#scheduler.stop();
       await this.#api.close();
       this.#logger.info({ event: "stopped" }, `agent "${this.#name}" stopped`);
@@ -185,6 +250,7 @@ export class Agent {
       node: {
         name: this.#name,
         mode: this.#mode,
+        serving: this.#serving,
         reason: this.#reason,
         healthy: summary.healthy,
         since: this.#modeSince.toISOString(),
@@ -195,28 +261,56 @@ export class Agent {
         criticalDown: summary.criticalDown,
         warningDown: summary.warningDown,
       },
+      cluster: this.#cluster ? clusterStatus(this.#cluster.state) : null,
       probes,
       time: new Date().toISOString(),
     };
   }
 
   #updateMode(): void {
-    const decision = decideMode(this.#mode, this.#monitor.summary());
+    const summary = this.#monitor.summary();
+    if (this.#cluster) {
+      // The engine decides the mode; it needs a verdict on every critical probe first.
+      if (summary.criticalPending.length > 0) return;
+      if (this.#monitor.starting) {
+        this.#monitor.starting = false;
+        this.#logger.info(
+          { event: "ready", node: this.#name },
+          `node "${this.#name}" has its health: ${summary.healthy ? "healthy" : `critical probe down: ${summary.criticalDown.join(", ")}`}`,
+        );
+      }
+      this.#cluster.health(summary);
+      this.#reason = this.#cluster.state.reason;
+      return;
+    }
+    const decision = decideMode(
+      this.#mode === "ACTIVE" || this.#mode === "STANDBY" ? this.#mode : "STARTING",
+      summary,
+    );
     this.#reason = decision.reason;
     if (decision.mode === this.#mode) return;
-    const from = this.#mode;
-    this.#mode = decision.mode;
-    this.#modeSince = new Date();
-    if (from === "STARTING") {
+    if (this.#mode === "STARTING") {
       this.#monitor.starting = false;
       this.#logger.info(
         { event: "ready", node: this.#name },
         `node "${this.#name}" is ready: ${decision.reason}`,
       );
     }
+    this.#enterMode(decision.mode, decision.mode === "ACTIVE", decision.reason);
+  }
+
+  #enterMode(mode: Mode, serving: boolean, reason: string): void {
+    this.#reason = reason;
+    this.#serving = serving;
+    if (mode === this.#mode) return;
+    const from = this.#mode;
+    this.#mode = mode;
+    this.#modeSince = new Date();
+    // In a pair the engine already wrote the transition with its cause.
+    if (this.#cluster) return;
     this.#logger.info(
-      { event: "mode", from, to: decision.mode, reason: decision.reason },
-      `mode ${from} → ${decision.mode}: ${decision.reason}`,
+      { event: "mode", from, to: mode, reason },
+      `mode ${from} → ${mode}: ${reason}`,
     );
   }
 }

@@ -4,7 +4,6 @@
  * SIGHUP is logged (reload is not supported: restart the agent to apply a new config).
  */
 import { loadConfig } from "../config/index.js";
-import { ConfigInvalidError } from "../errors.js";
 import { createLogger, flushLogger, type Logger } from "../log/logger.js";
 import { Agent } from "./agent.js";
 
@@ -28,12 +27,6 @@ export interface RunAgentOptions {
 export async function runAgent(options: RunAgentOptions): Promise<number> {
   const loaded = await loadConfig(options.configPath);
   const { config } = loaded;
-  if (config.cluster) {
-    // Running a configured pair as two standalone nodes would give two ACTIVE nodes.
-    throw new ConfigInvalidError(
-      `${options.configPath}: cluster: pair failover is not available in this version of the agent yet; remove the cluster section to run this node standalone`,
-    );
-  }
   const logger = await createLogger({
     level: (options.logLevel ?? config.log.level) as "info",
     file: config.log.file,
@@ -42,7 +35,7 @@ export async function runAgent(options: RunAgentOptions): Promise<number> {
   });
   for (const warning of loaded.warnings) logger.warn({ event: "config_warning" }, warning);
 
-  const agent = new Agent({ config, logger });
+  const agent = new Agent({ config, logger, clusterHash: loaded.clusterHash });
   let port: number;
   try {
     port = await agent.start();

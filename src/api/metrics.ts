@@ -6,7 +6,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom
 import type { CheckObservation } from "../health/probe-state.js";
 import type { StatusDocument } from "./status-types.js";
 
-const MODES = ["STARTING", "ACTIVE", "STANDBY"] as const;
+const MODES = ["STARTING", "ACTIVE", "STANDBY", "SELF_FENCED", "PEER_FENCED"] as const;
 
 /**
  * The agent's metric registry.

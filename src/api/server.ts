@@ -17,6 +17,8 @@ export interface ApiServerOptions {
   bodyLimit?: number;
   /** Longest time a request may take, in ms. @default 5000 */
   requestTimeoutMs?: number;
+  /** This node's name, sent as `X-Tandem-Node` on every response (for a load-balancer witness). */
+  nodeName?: string;
 }
 
 /**
@@ -39,6 +41,12 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
     return503OnClosing: true,
     forceCloseConnections: true,
   });
+  const nodeName = options.nodeName;
+  if (nodeName) {
+    app.addHook("onRequest", async (_req, reply) => {
+      reply.header("x-tandem-node", nodeName);
+    });
+  }
   registerMonitorRoutes(app, options.getStatus);
   app.get("/v1/status", async () => options.getStatus());
   app.get("/metrics", async (_req, reply) => {

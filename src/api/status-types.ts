@@ -1,6 +1,7 @@
 /**
  * The JSON shape of `GET /v1/status`, shared by the agent (producer) and the CLI (consumer).
  */
+import type { ClusterStatusView } from "../cluster/status.js";
 
 /** One probe in the status document. */
 export interface ProbeStatusView {
@@ -27,7 +28,9 @@ export interface ProbeStatusView {
 /** This node in the status document. */
 export interface NodeStatusView {
   name: string;
-  mode: "STARTING" | "ACTIVE" | "STANDBY";
+  mode: "STARTING" | "ACTIVE" | "STANDBY" | "SELF_FENCED" | "PEER_FENCED";
+  /** True while this node takes traffic (`/monitor/role` answers 200 ACTIVE). */
+  serving: boolean;
   /** Why the node is in this mode. */
   reason: string;
   healthy: boolean;
@@ -45,6 +48,8 @@ export interface NodeStatusView {
 /** The whole `GET /v1/status` document. */
 export interface StatusDocument {
   node: NodeStatusView;
+  /** The pair, when the config has a `cluster` section; null for a standalone node. */
+  cluster: ClusterStatusView | null;
   probes: ProbeStatusView[];
   /** ISO time this document was made. */
   time: string;

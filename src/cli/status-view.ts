@@ -2,6 +2,7 @@
  * Renders the status document as the readable table of `tandem status`.
  */
 import type { ProbeStatusView, StatusDocument } from "../api/status-types.js";
+import type { ClusterStatusView } from "../cluster/status.js";
 import { formatDuration } from "../config/duration.js";
 import type { Palette } from "./colors.js";
 import { formatTable } from "./table.js";
@@ -25,6 +26,37 @@ function lastCell(p: ProbeStatusView): string {
   return `${p.last.status} ${formatDuration(p.last.durationMs)}: ${text}`;
 }
 
+function flagText(flags: ClusterStatusView["flags"] | null): string {
+  if (!flags) return "-";
+  const set = [
+    flags.selfFenced ? `self-fenced (${flags.selfFenced.reason})` : null,
+    flags.peerFenced ? `fenced by ${flags.peerFenced.by} in term ${flags.peerFenced.term}` : null,
+    flags.suspended ? `takeover suspended by ${flags.suspended.by}` : null,
+    flags.fencingPeer ? `fencing ${flags.fencingPeer.peer}` : null,
+  ].filter((f): f is string => f !== null);
+  return set.length > 0 ? set.join(", ") : "none";
+}
+
+function renderCluster(cluster: ClusterStatusView, c: Palette): string[] {
+  const lines = [
+    `  pair (${cluster.clusterMode}): rank ${cluster.rank}, term ${cluster.term}, flags: ${flagText(cluster.flags)}`,
+  ];
+  for (const p of cluster.peers) {
+    const state = p.reachable
+      ? `${p.mode ?? "?"}${p.serving ? " serving" : ""}, ${p.healthy ? "healthy" : c.red("not healthy")}, term ${p.term ?? "?"}, flags: ${flagText(p.flags)}`
+      : c.red(`unreachable (${p.misses} missed${p.lastError ? `: ${p.lastError}` : ""})`);
+    lines.push(
+      `  peer ${p.name} (rank ${p.rank}): ${state}${p.configDiffers ? c.red("  cluster config differs!") : ""}`,
+    );
+  }
+  if (cluster.lastTransition) {
+    lines.push(
+      `  last transition: ${cluster.lastTransition.from} → ${cluster.lastTransition.to}: ${cluster.lastTransition.reason}`,
+    );
+  }
+  return lines;
+}
+
 /**
  * The human view of one node's status.
  *
@@ -42,10 +74,12 @@ export function renderStatus(doc: StatusDocument, c: Palette, now: number): stri
         ? c.yellow(node.mode)
         : c.red(node.mode);
   const health = node.healthy ? c.green("healthy") : c.red("not healthy");
+  const serving = node.mode === "ACTIVE" && !node.serving ? `  ${c.yellow("not serving")}` : "";
   const lines = [
-    `${c.bold(`Node ${node.name}`)}  ${mode}  ${health}  since ${ago(node.since, now)}`,
+    `${c.bold(`Node ${node.name}`)}  ${mode}${serving}  ${health}  since ${ago(node.since, now)}`,
     `  ${node.reason}${node.debugPolls ? "  [debug polls on]" : ""}`,
     `  version ${node.version}, pid ${node.pid}, up ${formatDuration(now - Date.parse(node.startedAt))}`,
+    ...(doc.cluster ? renderCluster(doc.cluster, c) : []),
     "",
   ];
   if (doc.probes.length === 0) {

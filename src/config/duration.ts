@@ -5,6 +5,9 @@
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
+/** Appended to the description of every duration field (the JSON Schema shows it on hover). */
+export const DURATION_HINT = 'Milliseconds, or a string such as "500ms", "2s", "1m".';
+
 /** The pattern a duration string must match (also used by the JSON Schema). */
 export const DURATION_PATTERN = "^\\d+(\\.\\d+)?(ms|s|m|h)$";
 

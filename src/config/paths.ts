@@ -28,7 +28,7 @@ function resolveProbe(probe: ProbeConfig, baseDir: string): ProbeConfig {
 
 /**
  * Returns `config` with `node.stateDir`, `log.file`, the probes' file paths and every command
- * probe's working directory made absolute against `baseDir`.
+ * probe's and command hook's working directory made absolute against `baseDir`.
  *
  * @example
  * ```ts
@@ -43,5 +43,13 @@ export function resolveConfigPaths<C extends Config>(config: C, baseDir: string)
     probes: Object.fromEntries(
       Object.entries(config.probes).map(([name, probe]) => [name, resolveProbe(probe, baseDir)]),
     ),
+    hooks: config.hooks
+      ? (Object.fromEntries(
+          Object.entries(config.hooks).map(([event, hooks]) => [
+            event,
+            hooks.map((h) => ("command" in h ? { ...h, cwd: at(baseDir, h.cwd ?? ".") } : h)),
+          ]),
+        ) as C["hooks"])
+      : config.hooks,
   };
 }

@@ -21,6 +21,7 @@ describe("configReference", () => {
         (k) => `### \`kind: ${k}\``,
       ),
       "## `cluster`",
+      "## `hooks`",
       "## Full example",
     ]);
   });

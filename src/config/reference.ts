@@ -2,10 +2,11 @@
  * The configuration reference (`docs/config.md`), written from the JSON Schema so that it
  * cannot say something the schema does not.
  */
+
+import { DURATION_HINT } from "./duration.js";
 import { exampleConfig } from "./example.js";
 import { isDuration } from "./expected.js";
 import { configJsonSchema, type JsonSchema } from "./json-schema.js";
-import { DURATION_HINT } from "./schema.js";
 
 const INTRO = `# Configuration reference
 

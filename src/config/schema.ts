@@ -10,10 +10,8 @@
  *   and the reference show the default as it would be written in the file.
  */
 import { z } from "zod";
-import { DURATION_PATTERN, parseDuration } from "./duration.js";
-
-/** Appended to the description of every duration field (the JSON Schema shows it on hover). */
-export const DURATION_HINT = 'Milliseconds, or a string such as "500ms", "2s", "1m".';
+import { hooksSchema } from "../hooks/schema.js";
+import { DURATION_HINT, DURATION_PATTERN, parseDuration } from "./duration.js";
 
 /** A duration: milliseconds as a number, or a string like `500ms`, `2s`, `1m`. */
 const durationBase = z
@@ -456,6 +454,7 @@ export const configSchema = z
       .default({})
       .meta({ description: "The resources this node depends on, by name." }),
     cluster: clusterSchema.optional(),
+    hooks: hooksSchema.optional(),
   })
   .meta({ title: "Tandem configuration" });
 

@@ -1,0 +1,218 @@
+/**
+ * The shell around the failover engine: it feeds the engine heartbeats, health and clock
+ * ticks, and carries out what the engine decides — persisting state, fencing the peer,
+ * running hooks, logging. The engine itself does no I/O.
+ */
+import { EventEmitter } from "node:events";
+import type { FastifyInstance } from "fastify";
+import type { ClusterConfig } from "../config/schema.js";
+import { initialState, step, viewOf } from "../engine/index.js";
+import type { Effect, EngineInput, EngineState, PeerView } from "../engine/types.js";
+import type { HealthSummary } from "../health/node-health.js";
+import type { Logger } from "../log/logger.js";
+import { PeerClient, registerPeerRoutes } from "../peer/index.js";
+import { StateFile } from "../state/index.js";
+import { engineOptions } from "./engine-options.js";
+import { checkWitness } from "./witness.js";
+
+/** Options of {@link ClusterNode.create}. */
+export interface ClusterNodeOptions {
+  cluster: ClusterConfig;
+  selfName: string;
+  clusterHash: string;
+  stateDir: string;
+  logger: Logger;
+  /** Monotonic milliseconds. @default performance.now */
+  now?: () => number;
+}
+
+/**
+ * One node of a pair, driving its engine.
+ *
+ * @example
+ * ```ts
+ * const node = await ClusterNode.create({ cluster, selfName: "a", clusterHash, stateDir, logger });
+ * node.registerRoutes(app);
+ * node.start();
+ * node.health(monitor.summary());
+ * ```
+ */
+export class ClusterNode extends EventEmitter {
+  #state: EngineState;
+  readonly #clients = new Map<string, PeerClient>();
+  readonly #inFlight = new Set<string>();
+  readonly #stateFile: StateFile;
+  readonly #logger: Logger;
+  readonly #now: () => number;
+  readonly #secret: string;
+  readonly #witnessUrl: string | null;
+  #witnessInFlight = false;
+  #timer: NodeJS.Timeout | undefined;
+  #stopped = false;
+
+  private constructor(state: EngineState, options: ClusterNodeOptions, stateFile: StateFile) {
+    super();
+    this.#state = state;
+    this.#stateFile = stateFile;
+    this.#logger = options.logger;
+    this.#now = options.now ?? (() => performance.now());
+    this.#secret = options.cluster.secret;
+    this.#witnessUrl = options.cluster.witness?.url ?? null;
+    const timeoutMs = state.options.heartbeat.timeoutMs;
+    for (const node of options.cluster.nodes) {
+      if (node.name === options.selfName) continue;
+      this.#clients.set(
+        node.name,
+        new PeerClient({
+          url: node.api,
+          selfName: options.selfName,
+          peerName: node.name,
+          secret: this.#secret,
+          timeoutMs,
+        }),
+      );
+    }
+  }
+
+  /** Loads the persisted record (a fenced node stays fenced) and builds the engine. */
+  static async create(options: ClusterNodeOptions): Promise<ClusterNode> {
+    const stateFile = new StateFile(options.stateDir);
+    const record = await stateFile.load();
+    const state = initialState(
+      engineOptions(options.cluster, options.selfName, options.clusterHash),
+      record,
+    );
+    return new ClusterNode(state, options, stateFile);
+  }
+
+  /** The engine state now (read-only). */
+  get state(): EngineState {
+    return this.#state;
+  }
+
+  /** Registers the peer endpoints on the agent's API (before it listens). */
+  registerRoutes(app: FastifyInstance): void {
+    let lastRejection = 0;
+    registerPeerRoutes(app, {
+      secret: this.#secret,
+      selfName: this.#state.options.self.name,
+      knownPeers: [...this.#clients.keys()],
+      onHeartbeat: (from: PeerView): PeerView => {
+        this.#apply({ type: "heartbeatReceived", from, localWallClockMs: Date.now() });
+        return viewOf(this.#state, Date.now());
+      },
+      onFence: (from, term) => this.#apply({ type: "fenceRequest", from, term }),
+      onUnfence: (from, term) => this.#apply({ type: "unfenceRequest", from, term }),
+      onRejected: (reason, remote) => {
+        // A misconfigured peer would otherwise log ten lines a second.
+        if (Date.now() - lastRejection < 10_000) return;
+        lastRejection = Date.now();
+        this.#logger.warn({ event: "peer_rejected", remote }, reason);
+      },
+    });
+  }
+
+  /** Starts the heartbeat and clock loop. */
+  start(): void {
+    const interval = this.#state.options.heartbeat.intervalMs;
+    const beat = (): void => {
+      if (this.#stopped) return;
+      this.#apply({ type: "tick" });
+      for (const [name, client] of this.#clients) void this.#heartbeat(name, client);
+      if (this.#witnessUrl) void this.#askWitness(this.#witnessUrl);
+      this.#timer = setTimeout(beat, interval);
+    };
+    beat();
+  }
+
+  /** Reports the node's health (only once every critical probe has a verdict). */
+  health(summary: HealthSummary): void {
+    this.#apply({ type: "health", healthy: summary.healthy, criticalDown: summary.criticalDown });
+  }
+
+  /** Feeds any other input (operator commands, activity reports). */
+  input(input: EngineInput): void {
+    this.#apply(input);
+  }
+
+  /** Stops the loop; state already persisted stays as it is. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    for (const client of this.#clients.values()) client.close();
+  }
+
+  async #heartbeat(name: string, client: PeerClient): Promise<void> {
+    // A beat still in flight has its own timeout; starting another would count one outage twice.
+    if (this.#inFlight.has(name)) return;
+    this.#inFlight.add(name);
+    try {
+      const result = await client.heartbeat(viewOf(this.#state, Date.now()));
+      if (this.#stopped) return;
+      this.#apply(
+        result.ok
+          ? { type: "heartbeatReply", peer: name, view: result.view, localWallClockMs: Date.now() }
+          : { type: "heartbeatFailed", peer: name, error: result.error },
+      );
+    } finally {
+      this.#inFlight.delete(name);
+    }
+  }
+
+  async #askWitness(url: string): Promise<void> {
+    if (this.#witnessInFlight) return;
+    this.#witnessInFlight = true;
+    try {
+      const result = await checkWitness(url, this.#state.options.heartbeat.timeoutMs);
+      if (!this.#stopped) this.#apply(result);
+    } finally {
+      this.#witnessInFlight = false;
+    }
+  }
+
+  #apply(input: EngineInput): void {
+    const { state, effects } = step(this.#state, input, this.#now());
+    this.#state = state;
+    for (const effect of effects) this.#carryOut(effect);
+  }
+
+  #carryOut(effect: Effect): void {
+    switch (effect.type) {
+      case "setMode":
+        this.emit("mode", effect);
+        return;
+      case "persist":
+        this.#stateFile.save(effect.record).catch((err: unknown) => {
+          this.#logger.error(
+            { event: "persist_failed", err },
+            `cannot persist node state: ${(err as Error).message}`,
+          );
+        });
+        return;
+      case "sendFence":
+      case "sendUnfence": {
+        const client = this.#clients.get(effect.peer);
+        if (!client) return;
+        const send =
+          effect.type === "sendFence" ? client.fence(effect.term) : client.unfence(effect.term);
+        void send.then((r) => {
+          if (!r.ok)
+            this.#logger.debug(
+              { event: effect.type, peer: effect.peer, error: r.error },
+              `${effect.type} to "${effect.peer}" failed: ${r.error}`,
+            );
+        });
+        return;
+      }
+      case "runHook":
+        this.emit("hook", effect);
+        return;
+      case "log":
+        this.#logger[effect.level]({ event: effect.event, ...effect.cause }, effect.message);
+        return;
+      case "emit":
+        this.emit("client-event", effect);
+        return;
+    }
+  }
+}

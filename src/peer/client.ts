@@ -1,0 +1,328 @@
+/**
+ * The calling side of the peer protocol: signed heartbeats and fence requests to the other
+ * agent, each bounded by the heartbeat timeout, each reply checked to be signed by the peer for
+ * that very request. Results are values, never exceptions: a failure is an ordinary input of
+ * the engine (`heartbeatFailed`), worded for the failover log.
+ */
+import { Agent as HttpAgent, request as httpRequest, STATUS_CODES } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import { performance } from "node:perf_hooks";
+import type { PeerView } from "../engine/index.js";
+import { ConfigInvalidError } from "../errors.js";
+import { parseFenceBody, parsePeerView } from "./messages.js";
+import { describeNetworkError } from "./network-error.js";
+import { PEER_PATHS } from "./routes.js";
+import { assertSecret, rejectionOf, signRequest, verifyReply } from "./signing.js";
+
+/**
+ * Options of {@link PeerClient}.
+ *
+ * @example
+ * ```ts
+ * const o: PeerClientOptions = { url: "https://10.0.0.12:7701", selfName: "a", peerName: "b",
+ *   secret, timeoutMs: 80, ca: readFileSync("/etc/tandem/ca.pem", "utf8") };
+ * ```
+ */
+export interface PeerClientOptions {
+  /** Base URL of the peer's agent API, as in the cluster config: `http://10.0.0.12:7701`. */
+  url: string;
+  /** This node's name, signed into every request. */
+  selfName: string;
+  /** The peer's name: replies must be signed by it. */
+  peerName: string;
+  /** The cluster's shared secret (at least 16 bytes). */
+  secret: string;
+  /** Longest wait for a whole exchange (connect, send, reply), in ms: the heartbeat timeout. */
+  timeoutMs: number;
+  /** PEM certificate(s) to trust for an `https` peer instead of the system store. */
+  ca?: string;
+  /** Accept any certificate from an `https` peer (the HMAC still authenticates it). @default false */
+  insecure?: boolean;
+  /** Largest reply body accepted, in bytes. @default 65536 */
+  maxReplyBytes?: number;
+}
+
+/**
+ * The outcome of {@link PeerClient.heartbeat}.
+ *
+ * @example
+ * ```ts
+ * const r: HeartbeatResult = await peer.heartbeat(view);
+ * const term = r.ok ? r.view.term : null;
+ * ```
+ */
+export type HeartbeatResult =
+  | { ok: true; view: PeerView; rttMs: number }
+  | { ok: false; error: string };
+
+/**
+ * The outcome of {@link PeerClient.fence} and {@link PeerClient.unfence}.
+ *
+ * @example
+ * ```ts
+ * const r: FenceResult = await peer.fence(5); // { ok: false, error: "HTTP 401: replayed nonce" }
+ * ```
+ */
+export type FenceResult = { ok: true; rttMs: number } | { ok: false; error: string };
+
+type Exchange = { ok: true; body: Buffer; rttMs: number } | { ok: false; error: string };
+
+type Attempt =
+  | {
+      ok: true;
+      status: number;
+      headers: Record<string, string | string[] | undefined>;
+      body: Buffer;
+      rttMs: number;
+    }
+  | { ok: false; error: string; staleSocket?: boolean };
+
+/**
+ * A client for one peer. It keeps one keep-alive connection open: at a 100 ms heartbeat a new
+ * TCP (and TLS) handshake per beat would cost more than the beat itself.
+ *
+ * @example
+ * ```ts
+ * const peer = new PeerClient({ url: "http://127.0.0.1:7702", selfName: "a", peerName: "b",
+ *   secret, timeoutMs: 80 });
+ * const r = await peer.heartbeat(viewOf(state, Date.now()));
+ * feed(r.ok ? { type: "heartbeatReply", peer: "b", view: r.view, localWallClockMs: Date.now() }
+ *           : { type: "heartbeatFailed", peer: "b", error: r.error }); // "connection refused"
+ * peer.close();
+ * ```
+ */
+export class PeerClient {
+  readonly #options: PeerClientOptions;
+  readonly #base: URL;
+  readonly #agent: HttpAgent;
+  readonly #request: typeof httpRequest;
+
+  /** Throws a `ConfigInvalidError` for a URL that is not http(s) or a secret under 16 bytes. */
+  constructor(options: PeerClientOptions) {
+    assertSecret(options.secret);
+    const base = URL.canParse(options.url) ? new URL(options.url) : null;
+    if (!base || (base.protocol !== "http:" && base.protocol !== "https:")) {
+      throw new ConfigInvalidError(
+        `peer "${options.peerName}" api: expected an http(s) URL such as "http://10.0.0.12:7701", got "${options.url}"`,
+      );
+    }
+    this.#options = options;
+    this.#base = base;
+    // Two sockets so a fence request is not queued behind a heartbeat that is timing out.
+    const pool = { keepAlive: true, maxSockets: 2, maxFreeSockets: 2, scheduling: "lifo" as const };
+    if (base.protocol === "https:") {
+      this.#agent = new HttpsAgent({
+        ...pool,
+        ...(options.ca === undefined ? {} : { ca: options.ca }),
+        rejectUnauthorized: !options.insecure,
+      });
+      this.#request = httpsRequest as typeof httpRequest;
+    } else {
+      this.#agent = new HttpAgent(pool);
+      this.#request = httpRequest;
+    }
+  }
+
+  /**
+   * Sends this node's view and returns the peer's signed view with the round-trip time.
+   *
+   * @example
+   * ```ts
+   * const r = await peer.heartbeat(view, AbortSignal.timeout(1000));
+   * if (!r.ok) log.warn(`peer "b": ${r.error}`); // "timed out after 80 ms"
+   * ```
+   */
+  async heartbeat(view: PeerView, signal?: AbortSignal): Promise<HeartbeatResult> {
+    const reply = await this.#post(PEER_PATHS.heartbeat, view, signal);
+    if (!reply.ok) return reply;
+    const parsed = parsePeerView(reply.body);
+    if (!parsed.ok) return { ok: false, error: `reply is ${parsed.problem}` };
+    if (parsed.value.name !== this.#options.peerName) {
+      return {
+        ok: false,
+        error: `reply describes node "${parsed.value.name}", expected "${this.#options.peerName}"`,
+      };
+    }
+    return { ok: true, view: parsed.value, rttMs: reply.rttMs };
+  }
+
+  /**
+   * Asks the peer to stand down in `term`; resolves once it has signed its acknowledgement.
+   *
+   * @example
+   * ```ts
+   * const r = await peer.fence(5); // { ok: true, rttMs: 1.2 } or { ok: false, error: "connection refused" }
+   * ```
+   */
+  fence(term: number, signal?: AbortSignal): Promise<FenceResult> {
+    return this.#fenceLike(PEER_PATHS.fence, term, signal);
+  }
+
+  /**
+   * Lifts the fence this node asserted on the peer in `term`.
+   *
+   * @example
+   * ```ts
+   * await peer.unfence(5);
+   * ```
+   */
+  unfence(term: number, signal?: AbortSignal): Promise<FenceResult> {
+    return this.#fenceLike(PEER_PATHS.unfence, term, signal);
+  }
+
+  /**
+   * Closes the kept-alive connections. Requests still running fail.
+   *
+   * @example
+   * ```ts
+   * process.once("SIGTERM", () => peer.close());
+   * ```
+   */
+  close(): void {
+    this.#agent.destroy();
+  }
+
+  async #fenceLike(path: string, term: number, signal?: AbortSignal): Promise<FenceResult> {
+    const reply = await this.#post(path, { term }, signal);
+    if (!reply.ok) return reply;
+    const parsed = parseFenceBody(reply.body);
+    if (!parsed.ok) return { ok: false, error: `reply is ${parsed.problem}` };
+    if (parsed.value.term !== term) {
+      return { ok: false, error: `reply acknowledges term ${parsed.value.term}, expected ${term}` };
+    }
+    return { ok: true, rttMs: reply.rttMs };
+  }
+
+  async #post(route: string, payload: unknown, signal?: AbortSignal): Promise<Exchange> {
+    try {
+      const path = `${this.#base.pathname.replace(/\/+$/, "")}${route}`;
+      const body = Buffer.from(JSON.stringify(payload));
+      const deadline = performance.now() + this.#options.timeoutMs;
+      let nonce = "";
+      const attempt = () => {
+        const headers = signRequest({
+          secret: this.#options.secret,
+          node: this.#options.selfName,
+          method: "POST",
+          path,
+          body,
+        });
+        nonce = headers["x-tandem-nonce"];
+        return this.#attempt(path, body, headers, deadline, signal);
+      };
+      let result = await attempt();
+      // The peer may close an idle kept-alive socket just as we reuse it; that says nothing
+      // about the peer's health, so try once more on a fresh socket within the same deadline.
+      if (!result.ok && result.staleSocket && performance.now() < deadline)
+        result = await attempt();
+      if (!result.ok) return { ok: false, error: result.error };
+      if (result.status < 200 || result.status > 299) {
+        return {
+          ok: false,
+          error: `HTTP ${result.status}: ${errorText(result.status, result.body)}`,
+        };
+      }
+      verifyReply(
+        { status: result.status, headers: result.headers, body: result.body },
+        { secret: this.#options.secret, peer: this.#options.peerName, path, requestNonce: nonce },
+      );
+      return { ok: true, body: result.body, rttMs: result.rttMs };
+    } catch (err) {
+      const rejection = rejectionOf(err);
+      return {
+        ok: false,
+        error: rejection
+          ? `reply ${rejection.reason}`
+          : `internal error: ${(err as Error).message}`,
+      };
+    }
+  }
+
+  #attempt(
+    path: string,
+    body: Buffer,
+    signature: Record<string, string>,
+    deadline: number,
+    signal?: AbortSignal,
+  ): Promise<Attempt> {
+    const { timeoutMs } = this.#options;
+    const limit = this.#options.maxReplyBytes ?? 65_536;
+    const host = this.#base.hostname.replace(/^\[(.*)\]$/, "$1");
+    return new Promise<Attempt>((resolve) => {
+      if (signal?.aborted) {
+        resolve({ ok: false, error: "aborted" });
+        return;
+      }
+      const started = performance.now();
+      const req = this.#request({
+        agent: this.#agent,
+        host,
+        port: this.#base.port,
+        path,
+        method: "POST",
+        headers: {
+          ...signature,
+          "content-type": "application/json",
+          "content-length": String(body.length),
+          accept: "application/json",
+        },
+      });
+      let settled = false;
+      const finish = (result: Attempt, destroy = false) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        if (destroy) req.destroy();
+        resolve(result);
+      };
+      const onAbort = () => finish({ ok: false, error: "aborted" }, true);
+      const timer = setTimeout(
+        () => finish({ ok: false, error: `timed out after ${timeoutMs} ms` }, true),
+        Math.max(1, deadline - started),
+      );
+      signal?.addEventListener("abort", onAbort, { once: true });
+      req.on("error", (err) => {
+        const code = (err as NodeJS.ErrnoException).code;
+        const staleSocket = req.reusedSocket && (code === "ECONNRESET" || code === "EPIPE");
+        finish({ ok: false, error: describeNetworkError(err, host), staleSocket });
+      });
+      req.on("response", (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on("data", (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > limit) finish({ ok: false, error: `reply larger than ${limit} bytes` }, true);
+          else chunks.push(chunk);
+        });
+        res.on("error", (err) => finish({ ok: false, error: describeNetworkError(err, host) }));
+        res.on("end", () =>
+          finish({
+            ok: true,
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks),
+            rttMs: performance.now() - started,
+          }),
+        );
+        res.on("close", () => {
+          if (!res.complete) finish({ ok: false, error: "connection closed during the reply" });
+        });
+      });
+      req.end(body);
+    });
+  }
+}
+
+/** The `error` of a JSON error body, made safe for a log line, or the status text. */
+function errorText(status: number, body: Buffer): string {
+  let text: unknown;
+  try {
+    text = (JSON.parse(body.toString("utf8")) as { error?: unknown } | null)?.error;
+  } catch {
+    text = undefined;
+  }
+  if (typeof text !== "string" || text === "") return STATUS_CODES[status] ?? "unexpected status";
+  const printable = [...text].map((c) => (c < " " || c === "\u007f" ? " " : c)).join("");
+  return printable.length > 200 ? `${printable.slice(0, 200)}…` : printable;
+}
