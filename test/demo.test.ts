@@ -43,6 +43,7 @@ describe("npm start demo", () => {
     expect(status.stdout).toMatch(/^Node a {2}ACTIVE {2}healthy/);
     expect(status.stdout).toMatch(/pair \(hot-standby\): rank 1, term \d+/);
     expect(status.stdout).toMatch(/peer b \(rank 2\): STANDBY, healthy/);
+    expect(status.stdout).toMatch(/\n {2}flags: normal: /);
     for (const probe of ["pbx", "spool", "api-self", "root-disk", "load", "memory"]) {
       expect(status.stdout).toMatch(new RegExp(`\\n${probe}\\s`));
     }

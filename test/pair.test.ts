@@ -105,7 +105,14 @@ describe("a pair of real agents", () => {
     await waitFor(async () => (await p.role("b")).status === 200, 5000, "b ACTIVE");
     // Generous bound for a loaded 2-core machine; the benchmark measures the real figure.
     expect(Date.now() - killedAt).toBeLessThan(3000);
-    expect((await p.status("b")).cluster.term).toBeGreaterThan(termBefore);
+    const termAfter = (await p.status("b")).cluster.term;
+    if (!(termAfter > termBefore)) {
+      const show = (n: "a" | "b") =>
+        p.log(n).map((l) => `${n} ${String(l.time)} ${String(l.event)} ${String(l.msg)}`);
+      throw new Error(
+        `term did not grow (${termBefore} → ${termAfter}):\n${[...show("a"), ...show("b")].join("\n")}`,
+      );
+    }
     const takeover = p
       .log("b")
       .find((l) => l.event === "takeover" || /unreachable 3\/3/.test(String(l.msg)));

@@ -4,6 +4,7 @@
 import type { ProbeStatusView, StatusDocument } from "../api/status-types.js";
 import type { ClusterStatusView } from "../cluster/status.js";
 import { formatDuration } from "../config/duration.js";
+import { explainFlags } from "../engine/flags-explain.js";
 import type { Palette } from "./colors.js";
 import { formatTable } from "./table.js";
 
@@ -37,7 +38,11 @@ function flagText(flags: ClusterStatusView["flags"] | null): string {
   return set.length > 0 ? set.join(", ") : "none";
 }
 
-function renderCluster(cluster: ClusterStatusView, c: Palette): string[] {
+function renderCluster(
+  cluster: ClusterStatusView,
+  node: StatusDocument["node"],
+  c: Palette,
+): string[] {
   const lines = [
     `  pair (${cluster.clusterMode}): rank ${cluster.rank}, term ${cluster.term}, flags: ${flagText(cluster.flags)}`,
   ];
@@ -47,6 +52,22 @@ function renderCluster(cluster: ClusterStatusView, c: Palette): string[] {
       : c.red(`unreachable (${p.misses} missed${p.lastError ? `: ${p.lastError}` : ""})`);
     lines.push(
       `  peer ${p.name} (rank ${p.rank}): ${state}${p.configDiffers ? c.red("  cluster config differs!") : ""}`,
+    );
+  }
+  const peer = cluster.peers[0];
+  if (peer?.flags && peer.mode) {
+    const e = explainFlags(
+      { name: node.name, rank: cluster.rank, flags: cluster.flags, mode: node.mode },
+      { name: peer.name, rank: peer.rank, flags: peer.flags, mode: peer.mode },
+    );
+    const verdict =
+      e.verdict === "invalid"
+        ? c.red("INVALID")
+        : e.verdict === "known"
+          ? c.yellow("known")
+          : c.green("normal");
+    lines.push(
+      `  flags: ${verdict}: ${e.situation}${e.likelyCause ? ` (likely cause: ${e.likelyCause})` : ""}`,
     );
   }
   if (cluster.lastTransition) {
@@ -79,7 +100,7 @@ export function renderStatus(doc: StatusDocument, c: Palette, now: number): stri
     `${c.bold(`Node ${node.name}`)}  ${mode}${serving}  ${health}  since ${ago(node.since, now)}`,
     `  ${node.reason}${node.debugPolls ? "  [debug polls on]" : ""}`,
     `  version ${node.version}, pid ${node.pid}, up ${formatDuration(now - Date.parse(node.startedAt))}`,
-    ...(doc.cluster ? renderCluster(doc.cluster, c) : []),
+    ...(doc.cluster ? renderCluster(doc.cluster, node, c) : []),
     "",
   ];
   if (doc.probes.length === 0) {

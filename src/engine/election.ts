@@ -33,10 +33,24 @@ export function decide(d: Draft): void {
   else decideFenced(d);
 }
 
-/** STARTING ends once local health is known and every peer answered or missed `fall` times. */
+/**
+ * A peer never heard from since this node started may only be booting more slowly (both
+ * servers coming back after a power cut): wait at least this long before deciding it is gone,
+ * so the primary wins a near-simultaneous restart even when its agent starts a second later.
+ */
+export const STARTUP_GRACE_MS = 3000;
+
+/**
+ * STARTING ends once local health is known and every peer answered, or missed `fall` times
+ * and — for a peer never heard from — for at least {@link STARTUP_GRACE_MS}.
+ */
 function decideStarting(d: Draft): void {
   const s = d.s;
-  if (!s.health || peersOf(s).some((p) => !p.view && !p.lost)) return;
+  const graceMisses = Math.max(
+    s.options.heartbeat.fall,
+    Math.ceil(STARTUP_GRACE_MS / s.options.heartbeat.intervalMs),
+  );
+  if (!s.health || peersOf(s).some((p) => !p.view && (!p.lost || p.misses < graceMisses))) return;
   if (!s.health.healthy) {
     stepDown(d, { reason: describeDown(s.health.criticalDown), event: "start", cause: s.health });
     return;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { STARTUP_GRACE_MS } from "./election.js";
 import { pairOptions, Sim } from "./sim.test-helpers.js";
 import type { EngineOptions } from "./types.js";
 
@@ -21,14 +22,27 @@ describe("start-up", () => {
     expect(sim.state("b").term).toBe(1);
   });
 
-  it("stays STARTING until it has its health and a heartbeat answer (or `fall` misses)", () => {
+  it("stays STARTING until it has its health and a heartbeat answer (or a never-seen peer is gone for the start-up grace)", () => {
     const sim = new Sim(pairOptions());
     sim.kill("b");
     sim.runFor(150);
     expect(sim.mode("a")).toBe("STARTING");
+    // Lost after `fall` misses, but a peer never heard from may only be booting slowly.
     sim.runFor(300);
-    expect(sim.mode("a")).toBe("ACTIVE");
     expect(sim.logs("a").join("\n")).toContain('peer "b" unreachable 3/3 (connection refused)');
+    expect(sim.mode("a")).toBe("STARTING");
+    sim.runFor(STARTUP_GRACE_MS);
+    expect(sim.mode("a")).toBe("ACTIVE");
+  });
+
+  it("the primary wins when its agent starts up to the start-up grace after the secondary's", () => {
+    const sim = new Sim(pairOptions());
+    sim.kill("a");
+    sim.runFor(STARTUP_GRACE_MS - 500);
+    expect(sim.mode("b")).toBe("STARTING");
+    sim.restart("a");
+    sim.runFor(1000);
+    expect([sim.mode("a"), sim.mode("b")]).toEqual(["ACTIVE", "STANDBY"]);
   });
 
   it("simultaneous restart: the primary wins", () => {
@@ -268,7 +282,7 @@ describe("partition heals with two actives", () => {
   it("same term: the lower rank wins", () => {
     const sim = new Sim(pairOptions());
     sim.partition("a", "b");
-    sim.runFor(1000);
+    sim.runFor(STARTUP_GRACE_MS + 1000);
     expect([sim.mode("a"), sim.mode("b")]).toEqual(["ACTIVE", "ACTIVE"]);
     expect([sim.state("a").term, sim.state("b").term]).toEqual([1, 1]);
     sim.heal();
@@ -284,7 +298,7 @@ describe("partition heals with two actives", () => {
     const sim = new Sim(pairOptions({ witness: { kind: "load-balancer" } }));
     sim.partition("a", "b");
     sim.lbPin = "none";
-    sim.runFor(1000);
+    sim.runFor(STARTUP_GRACE_MS + 1000);
     expect([sim.mode("a"), sim.mode("b")]).toEqual(["ACTIVE", "ACTIVE"]);
     sim.lbPin = "b";
     sim.runFor(200);
