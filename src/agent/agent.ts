@@ -7,13 +7,13 @@ import type { FastifyInstance } from "fastify";
 import { AgentMetrics } from "../api/metrics.js";
 import { createApiServer, listenApi } from "../api/server.js";
 import type { ProbeStatusView, StatusDocument } from "../api/status-types.js";
-import { ClusterNode } from "../cluster/cluster-node.js";
+import type { ClusterNode } from "../cluster/cluster-node.js";
 import { clusterStatus } from "../cluster/status.js";
 import type { Config } from "../config/schema.js";
 import type { HookEnv, HookEvent, Mode } from "../engine/types.js";
 import { HealthMonitor, type MonitoredProbe } from "../health/monitor.js";
 import { ProbeScheduler } from "../health/scheduler.js";
-import { HookRunner } from "../hooks/index.js";
+import type { HookRunner } from "../hooks/index.js";
 import type { Logger } from "../log/logger.js";
 import { createChecker } from "../probes/index.js";
 import { VERSION } from "../version.js";
@@ -150,6 +150,9 @@ export class Agent {
   async #joinCluster(cluster: NonNullable<Config["cluster"]>): Promise<void> {
     if (!this.#clusterHash)
       throw new Error("a cluster section needs the cluster hash from loadConfig");
+    // Loaded only for a pair: a standalone agent does not pay for the engine, peer and hooks.
+    const { ClusterNode } = await import("../cluster/cluster-node.js");
+    const { HookRunner } = await import("../hooks/index.js");
     const node = await ClusterNode.create({
       cluster,
       selfName: this.#name,
