@@ -11,26 +11,9 @@
  */
 import { z } from "zod";
 import { hooksSchema } from "../hooks/schema.js";
-import { DURATION_HINT, DURATION_PATTERN, parseDuration } from "./duration.js";
+import { durationField } from "./duration-field.js";
 
-/** A duration: milliseconds as a number, or a string like `500ms`, `2s`, `1m`. */
-const durationBase = z
-  .union([
-    z.number().int().nonnegative(),
-    z.string().regex(new RegExp(DURATION_PATTERN), {
-      message: 'expected a duration such as "500ms", "2s" or "1m"',
-    }),
-  ])
-  .transform((v) => parseDuration(v) as number);
-
-const positiveDurationBase = durationBase.refine((ms) => ms > 0, {
-  message: "expected a duration above 0",
-});
-
-/** A positive duration field; `description` says what it is for. */
-function duration(description: string) {
-  return positiveDurationBase.meta({ description: `${description} ${DURATION_HINT}` });
-}
+const duration = durationField;
 
 const count = z.number().int().min(1).max(1000);
 

@@ -4,23 +4,12 @@
  * (a description on every field, durations as milliseconds or `"10s"`, defaults in input form).
  */
 import { z } from "zod";
-import { DURATION_HINT, DURATION_PATTERN, parseDuration } from "../config/duration.js";
-
+import { durationField } from "../config/duration-field.js";
 import type { HookEvent } from "../engine/types.js";
 
-const timeout = z
-  .union([
-    z.number().int().nonnegative(),
-    z.string().regex(new RegExp(DURATION_PATTERN), {
-      message: 'expected a duration such as "500ms", "2s" or "1m"',
-    }),
-  ])
-  .transform((v) => parseDuration(v) as number)
-  .refine((ms) => ms > 0, { message: "expected a duration above 0" })
-  .prefault("10s")
-  .meta({
-    description: `Longest time the hook may take; a command's whole process group is then killed. ${DURATION_HINT}`,
-  });
+const timeout = durationField(
+  "Longest time the hook may take; a command's whole process group is then killed.",
+).prefault("10s");
 
 const commandHook = z
   .strictObject({
