@@ -24,7 +24,14 @@ import {
 } from "./batcher.js";
 import { CallDeriver } from "./derive.js";
 import { headKey } from "./identity.js";
-import { gzipSource, identify, isGzipPath, plainSource, readError } from "./sources.js";
+import {
+  gzipSource,
+  identify,
+  identifyHandle,
+  isGzipPath,
+  plainSource,
+  readError,
+} from "./sources.js";
 
 /** Options of {@link runLoader}. */
 export interface LoaderOptions {
@@ -135,6 +142,7 @@ async function session(o: LoaderOptions, stats: LoaderStats): Promise<void> {
   }
   const deriver = new CallDeriver(partition, await readOpenCalls(store, partition));
   let size = 0;
+  let orphansDone = false;
   const ctx: StreamContext = {
     store,
     partition,
@@ -147,59 +155,81 @@ async function session(o: LoaderOptions, stats: LoaderStats): Promise<void> {
     committed: new Map([...cps].map(([k, c]) => [k, c.off])),
     lastEventTime: null,
   };
-  const load = async (file: FileRef, complete: boolean): Promise<number> => {
+  const setSize = (s: number) => {
+    size = s;
+  };
+
+  for (const path of o.rotated ?? []) {
+    const loaded = await loadFile(ctx, cps, path, true, undefined, setSize);
+    if (loaded === undefined) {
+      ctx.notice({ level: "info", message: `${path} has no complete line; nothing to load` });
+    }
+  }
+
+  // The live file is opened first and identified through its handle: identifying the path and
+  // opening it again could pair one file's checkpoint with another file's bytes if the file
+  // rotated in between (the new file's lines would be stored as the old file's, at the old
+  // file's offsets, and the old file's own lines there never).
+  let live = await openLive(o);
+  if (live === undefined) return;
+  for (;;) {
+    const { file, fh } = live;
+    try {
+      if (!orphansDone) {
+        await finishOrphans(o, ctx, cps, file, setSize);
+        orphansDone = true;
+      }
+      if (!(await followOne(o, ctx, cps, file, fh, setSize))) return;
+    } finally {
+      await fh.close();
+    }
+    live = await openLive(o);
+    if (live === undefined) return;
+  }
+}
+
+/**
+ * Opens the file at `path`, identifies it through the handle and loads it from its checkpoint
+ * (by content key) to its current end; with `complete`, marks it finished. Returns the file
+ * loaded, or `undefined` when it has no complete first line yet or (with `expectKey`) it is not
+ * the file wanted (the path was rotated to another file meanwhile); nothing is loaded then.
+ */
+async function loadFile(
+  ctx: StreamContext,
+  cps: Map<string, Checkpoint>,
+  path: string,
+  complete: boolean,
+  expectKey?: string,
+  setSize?: (n: number) => void,
+): Promise<FileRef | undefined> {
+  const fh = await openFile(path);
+  try {
+    const id = await identifyHandle(fh, path);
+    if (id === undefined || (expectKey !== undefined && id.key !== expectKey)) return undefined;
+    const file: FileRef = { ...id, path };
     const from = cps.get(file.key)?.off ?? 0;
     let off: number;
-    if (isGzipPath(file.path)) {
-      const src = gzipSource(file.path, from);
+    if (isGzipPath(path)) {
+      const src = gzipSource(path, from, fh);
       try {
         off = await loadStream(ctx, file, src, from, complete);
       } finally {
         src.close();
       }
     } else {
-      const fh = await openFile(file.path);
-      try {
-        size = (await fh.stat()).size;
-        off = await loadStream(ctx, file, plainSource(fh, from), from, complete);
-      } finally {
-        await fh.close();
-      }
+      setSize?.((await fh.stat()).size);
+      off = await loadStream(ctx, file, plainSource(fh, from), from, complete);
     }
-    cps.set(file.key, { off, complete, path: file.path });
-    return off;
-  };
-
-  for (const path of o.rotated ?? []) {
-    const id = await identify(path);
-    if (id === undefined) {
-      ctx.notice({ level: "info", message: `${path} has no complete line; nothing to load` });
-      continue;
-    }
-    await load({ ...id, path }, true);
-  }
-
-  let cur = await waitIdentity(o);
-  if (cur === undefined) return;
-  await finishOrphans(o, ctx, cps, cur, load);
-
-  for (;;) {
-    const fh = await openFile(cur.path);
-    try {
-      const next = await followOne(o, ctx, cps, cur, fh, (s) => {
-        size = s;
-      });
-      if (next === undefined) return;
-      cur = next;
-    } finally {
-      await fh.close();
-    }
+    cps.set(file.key, { off, complete, path });
+    return file;
+  } finally {
+    await fh.close();
   }
 }
 
 /**
- * Follows one file until it is rotated away (returns the file now at the path) or the loader
- * stops (returns undefined).
+ * Follows one open file until it is rotated away (returns true: the path names another file
+ * now) or the loader stops (returns false).
  */
 async function followOne(
   o: LoaderOptions,
@@ -208,7 +238,7 @@ async function followOne(
   file: FileRef,
   fh: FileHandle,
   setSize: (n: number) => void,
-): Promise<FileRef | undefined> {
+): Promise<boolean> {
   const poll = o.pollMs ?? 250;
   const heartbeatMs = o.heartbeatMs ?? 2000;
   let off = cps.get(file.key)?.off ?? 0;
@@ -220,7 +250,7 @@ async function followOne(
   };
   for (;;) {
     await drain(false);
-    if (o.once || o.signal?.aborted) return undefined;
+    if (o.once || o.signal?.aborted) return false;
     const fst = await fh.stat();
     if (ctx.now() - lastBeat >= heartbeatMs) {
       lastBeat = ctx.now();
@@ -237,7 +267,7 @@ async function followOne(
         malformed: ctx.stats.malformed,
       });
     }
-    if (!(await pause(poll, o.signal))) return undefined;
+    if (!(await pause(poll, o.signal))) return false;
 
     const st = await stat(o.path).catch(() => null);
     if (st !== null && (st.ino !== file.ino || st.dev !== file.dev)) {
@@ -250,7 +280,7 @@ async function followOne(
         level: "info",
         message: `${o.path} was rotated; finished the old file at offset ${off}`,
       });
-      return waitIdentity(o);
+      return true;
     }
     const now = await fh.stat();
     const head = Buffer.alloc(4096);
@@ -264,7 +294,7 @@ async function followOne(
         level: "info",
         message: `${o.path} was truncated (copytruncate); reading it from the start`,
       });
-      return waitIdentity(o);
+      return true;
     }
   }
 }
@@ -277,26 +307,8 @@ async function finishFromCopy(
   file: FileRef,
   off: number,
 ): Promise<void> {
-  const copy = await findByKey(o.path, file.key);
-  let end = off;
-  if (copy !== undefined) {
-    const ref = { ...copy, path: copy.path };
-    if (isGzipPath(copy.path)) {
-      const src = gzipSource(copy.path, off);
-      try {
-        end = await loadStream(ctx, ref, src, off, true);
-      } finally {
-        src.close();
-      }
-    } else {
-      const fh = await openFile(copy.path);
-      try {
-        end = await loadStream(ctx, ref, plainSource(fh, off), off, true);
-      } finally {
-        await fh.close();
-      }
-    }
-  } else {
+  const copy = await loadSibling(o, ctx, cps, file.key);
+  if (copy === undefined) {
     ctx.notice({
       level: "warn",
       message: `${o.path} was truncated and no rotated copy holds its lines after offset ${off}; those lines (if any) could not be loaded`,
@@ -311,8 +323,8 @@ async function finishFromCopy(
       expected: ctx.committed.get(file.key) ?? null,
       complete: true,
     });
+    cps.set(file.key, { off, complete: true, path: file.path });
   }
-  cps.set(file.key, { off: end, complete: true, path: file.path });
 }
 
 /**
@@ -324,20 +336,39 @@ async function finishOrphans(
   ctx: StreamContext,
   cps: Map<string, Checkpoint>,
   cur: FileRef,
-  load: (file: FileRef, complete: boolean) => Promise<number>,
+  setSize: (n: number) => void,
 ): Promise<void> {
-  for (const [key, cp] of cps) {
+  for (const [key, cp] of [...cps]) {
     if (cp.complete || key === cur.key || cp.path !== o.path) continue;
-    const copy = await findByKey(o.path, key);
+    const copy = await loadSibling(o, ctx, cps, key, setSize);
     if (copy === undefined) {
       ctx.notice({
         level: "warn",
         message: `the file loaded from ${cp.path} up to offset ${cp.off} was rotated away and is not among its siblings; load it with --rotated if it is elsewhere`,
       });
-      continue;
     }
-    await load(copy, true);
   }
+}
+
+/**
+ * Finds the sibling of the live path whose content key is `key` and loads it to its end, marked
+ * complete. A sibling may be rotated on (`.1` → `.2`) between finding and opening it, so the
+ * file opened is checked again and the search repeated. Returns the file loaded, if found.
+ */
+async function loadSibling(
+  o: LoaderOptions,
+  ctx: StreamContext,
+  cps: Map<string, Checkpoint>,
+  key: string,
+  setSize?: (n: number) => void,
+): Promise<FileRef | undefined> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const copy = await findByKey(o.path, key);
+    if (copy === undefined) return undefined;
+    const loaded = await loadFile(ctx, cps, copy.path, true, key, setSize);
+    if (loaded !== undefined) return loaded;
+  }
+  return undefined;
 }
 
 /** The sibling of `path` (`path.1`, `path-20240101.gz`…) whose content key is `key`. */
@@ -356,16 +387,21 @@ async function findByKey(path: string, key: string): Promise<FileRef | undefined
 }
 
 /**
- * Identity of the live file. With `once`, a missing file is an error and an empty one means
+ * Opens the live file and identifies it through the handle, so the identity and the bytes read
+ * are those of one file. With `once`, a missing file is an error and an empty one means
  * nothing to load; when following, both are waited out.
  */
-async function waitIdentity(o: LoaderOptions): Promise<FileRef | undefined> {
+async function openLive(o: LoaderOptions): Promise<{ file: FileRef; fh: FileHandle } | undefined> {
   for (;;) {
+    let fh: FileHandle | undefined;
     try {
-      const id = await identify(o.path);
-      if (id !== undefined) return { ...id, path: o.path };
+      fh = await openFile(o.path);
+      const id = await identifyHandle(fh, o.path);
+      if (id !== undefined) return { file: { ...id, path: o.path }, fh };
+      await fh.close();
       if (o.once) return undefined;
     } catch (e) {
+      await fh?.close().catch(() => undefined);
       if (o.once) throw e;
     }
     if (!(await pause(o.pollMs ?? 250, o.signal))) return undefined;

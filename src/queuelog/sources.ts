@@ -3,9 +3,15 @@
  * grows), or a gzip-compressed rotated file decompressed from its start.
  */
 import { createReadStream } from "node:fs";
-import { type FileHandle, open, stat } from "node:fs/promises";
+import { type FileHandle, open } from "node:fs/promises";
+import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
-import { QueueLogMalformedError, QueueLogReadError, type TandemErrorShape } from "../errors.js";
+import {
+  isTandemError,
+  QueueLogMalformedError,
+  QueueLogReadError,
+  type TandemErrorShape,
+} from "../errors.js";
 import { type FileIdentity, HEAD_BYTES, headKey } from "./identity.js";
 
 /** Reads successive chunks; `null` means no more bytes for now. */
@@ -36,12 +42,20 @@ export function isGzipPath(path: string): boolean {
 }
 
 /**
- * Decompresses a `.gz` file from its start and returns the bytes from decompressed `offset` on.
+ * Decompresses a `.gz` file (`fh` when given, else `path`) from its start and returns the bytes
+ * from decompressed `offset` on.
  * A truncated or corrupt stream ends with {@link QueueLogMalformedError} after the bytes that
  * did decompress.
  */
-export function gzipSource(path: string, offset: number): ChunkSource & { close(): void } {
-  const input = createReadStream(path);
+export function gzipSource(
+  path: string,
+  offset: number,
+  fh?: FileHandle,
+): ChunkSource & { close(): void } {
+  // Through an open handle (left open) the bytes are those of the file identified through
+  // it, even if the path names another file by now.
+  const input: Readable =
+    fh !== undefined ? Readable.from(handleChunks(fh)) : createReadStream(path);
   const gunzip = createGunzip();
   input.on("error", (e) => gunzip.destroy(e));
   input.pipe(gunzip);
@@ -71,6 +85,18 @@ export function gzipSource(path: string, offset: number): ChunkSource & { close(
   };
 }
 
+/** The bytes of an open file from its start, read positionally (the handle stays open). */
+async function* handleChunks(fh: FileHandle): AsyncGenerator<Buffer> {
+  let pos = 0;
+  for (;;) {
+    const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+    const { bytesRead } = await fh.read(buf, 0, CHUNK_BYTES, pos);
+    if (bytesRead === 0) return;
+    pos += bytesRead;
+    yield buf.subarray(0, bytesRead);
+  }
+}
+
 function gzipError(path: string, pos: number, cause: unknown): TandemErrorShape {
   const why = cause instanceof Error ? cause.message : String(cause);
   const what = /unexpected end/i.test(why) ? "is truncated" : `is not a valid gzip file (${why})`;
@@ -84,22 +110,12 @@ function gzipError(path: string, pos: number, cause: unknown): TandemErrorShape 
  * Identity of the file at `path` (a `.gz` is identified by its decompressed content), or
  * `undefined` while it has no complete first line.
  *
+ * Only for choosing a file: the path may name another file by the time it is opened again
+ * (rotation). Before reading a file's lines, open it and use {@link identifyHandle}.
+ *
  * @throws QueueLogReadError when the file cannot be read
  */
 export async function identify(path: string): Promise<FileIdentity | undefined> {
-  let st: Awaited<ReturnType<typeof stat>>;
-  try {
-    st = await stat(path);
-  } catch (cause) {
-    throw readError(path, cause);
-  }
-  if (!st.isFile()) throw new QueueLogReadError(`Cannot load ${path}: it is not a regular file`);
-  const head = isGzipPath(path) ? await gzipHead(path) : await plainHead(path);
-  const key = headKey(head);
-  return key === undefined ? undefined : { dev: st.dev, ino: st.ino, key };
-}
-
-async function plainHead(path: string): Promise<Buffer> {
   let fh: FileHandle;
   try {
     fh = await open(path, "r");
@@ -107,16 +123,45 @@ async function plainHead(path: string): Promise<Buffer> {
     throw readError(path, cause);
   }
   try {
-    const buf = Buffer.alloc(HEAD_BYTES);
-    const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
-    return buf.subarray(0, bytesRead);
+    return await identifyHandle(fh, path);
   } finally {
     await fh.close();
   }
 }
 
-async function gzipHead(path: string): Promise<Buffer> {
-  const src = gzipSource(path, 0);
+/**
+ * Identity of the open file `fh` (opened from `path`; a `.gz` by its decompressed content), or
+ * `undefined` while it has no complete first line. Device, inode and content key all come
+ * from the handle, so they describe the very bytes read through it, whatever `path` names now.
+ *
+ * @throws QueueLogReadError when the file cannot be read or is not a regular file
+ */
+export async function identifyHandle(
+  fh: FileHandle,
+  path: string,
+): Promise<FileIdentity | undefined> {
+  let st: Awaited<ReturnType<FileHandle["stat"]>>;
+  let head: Buffer;
+  try {
+    st = await fh.stat();
+    if (!st.isFile()) throw new QueueLogReadError(`Cannot load ${path}: it is not a regular file`);
+    head = isGzipPath(path) ? await gzipHead(path, fh) : await plainHead(fh);
+  } catch (cause) {
+    if (isTandemError(cause)) throw cause;
+    throw readError(path, cause);
+  }
+  const key = headKey(head);
+  return key === undefined ? undefined : { dev: st.dev, ino: st.ino, key };
+}
+
+async function plainHead(fh: FileHandle): Promise<Buffer> {
+  const buf = Buffer.alloc(HEAD_BYTES);
+  const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
+  return buf.subarray(0, bytesRead);
+}
+
+async function gzipHead(path: string, fh: FileHandle): Promise<Buffer> {
+  const src = gzipSource(path, 0, fh);
   const parts: Buffer[] = [];
   let n = 0;
   try {
