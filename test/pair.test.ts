@@ -99,6 +99,12 @@ describe("a pair of real agents", () => {
     await waitFor(async () => (await p.status("b")).node.mode === "STANDBY", 5000, "b STANDBY");
     expect(await p.role("b")).toEqual({ status: 503, text: "STANDBY" });
     const termBefore = (await p.status("a")).cluster.term;
+    // A settled pair: b has heard a as ACTIVE in its term (a kill before that is a start-up race).
+    await waitFor(
+      async () => (await p.status("b")).cluster.term === termBefore,
+      5000,
+      "b knows a's term",
+    );
 
     a.child.kill("SIGKILL");
     const killedAt = Date.now();
