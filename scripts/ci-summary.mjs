@@ -1,5 +1,7 @@
 // Prints "N passed, N failed" from vitest's JSON report; exits 1 when a test failed, none
-// ran, or the report is missing.
+// ran, or the report is missing. The second argument is vitest's exit status: an error outside
+// any test (an unhandled rejection, say) fails the run without failing a test, and counts as
+// one failure here so the closing line agrees with the exit code.
 import { readFileSync } from "node:fs";
 
 const file = process.argv[2] ?? ".vitest-report.json";
@@ -16,7 +18,14 @@ const passed = report.numPassedTests ?? 0;
 const brokenFiles = (report.testResults ?? []).filter(
   (f) => f.status === "failed" && !(f.assertionResults ?? []).some((a) => a.status === "failed"),
 ).length;
-const failed = (report.numFailedTests ?? 0) + brokenFiles;
+const runnerStatus = Number(process.argv[3] ?? 0);
+const counted = (report.numFailedTests ?? 0) + brokenFiles;
+if (counted === 0 && runnerStatus !== 0) {
+  console.log(
+    `vitest exited with status ${runnerStatus} although every test passed: see "Unhandled Errors" above`,
+  );
+}
+const failed = counted === 0 && runnerStatus !== 0 ? 1 : counted;
 const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 console.log(
   skipped > 0

@@ -145,6 +145,11 @@ function openPostgres(url: string, schema: string | undefined): pg.Pool {
   // An idle client losing its server emits 'error' on the pool; unhandled it would kill the
   // process. The next query reports the outage instead, and the loader retries it.
   pool.on("error", () => undefined);
+  // The same for a client checked out by Kysely between two statements: pg emits the lost
+  // connection on the client, where nothing listens, and the process would die.
+  pool.on("connect", (client) => {
+    client.on("error", () => undefined);
+  });
   return pool;
 }
 
