@@ -3,13 +3,17 @@
 // spool directories and stamps, writes each agent's pid to var/demo/NODE/agent.pid so the
 // README can kill one, and keeps running while either agent does.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 process.chdir(root);
 const nodes = ["a", "b"];
 for (const node of nodes) {
+  // Each demo starts from a clean pair: a fence persisted by the previous run's failover
+  // would otherwise keep "a" out (as it would on a real server, until an operator recovers it).
+  rmSync(`var/demo/${node}/state`, { recursive: true, force: true });
+  rmSync(`var/demo/${node}/maintenance`, { force: true });
   mkdirSync(`var/demo/${node}/spool`, { recursive: true });
   const stamp = `var/demo/${node}/spool/.tandem-stamp`;
   if (!existsSync(stamp)) {
