@@ -93,8 +93,8 @@ export class Agent {
       })),
       {
         onCheck: (name, observation) => {
-          const probe = probes.find((p) => p.name === name);
-          if (probe) this.#metrics.observeCheck(name, probe.kind, observation);
+          const kind = config.probes[name]?.kind;
+          if (kind) this.#metrics.observeCheck(name, kind, observation);
           this.#monitor.record(name, observation);
         },
       },

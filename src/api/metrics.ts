@@ -15,13 +15,17 @@ const MODES = ["STARTING", "ACTIVE", "STANDBY", "SELF_FENCED", "PEER_FENCED"] as
  * ```ts
  * const metrics = new AgentMetrics(() => agent.status());
  * metrics.observeCheck("db", "sql", { status: "ok", message: "", durationMs: 4 });
- * await metrics.registry.metrics(); // Prometheus text
+ * await metrics.text(); // Prometheus text
  * ```
  */
 export class AgentMetrics {
   readonly registry = new Registry();
   readonly #durations: Histogram<"probe" | "kind">;
   readonly #checks: Counter<"probe" | "kind" | "result">;
+  readonly #probeUp: Gauge<"probe" | "kind" | "severity">;
+  readonly #mode: Gauge<"mode">;
+  readonly #healthy: Gauge;
+  readonly #getStatus: () => StatusDocument;
 
   constructor(getStatus: () => StatusDocument) {
     // prom-client samples event-loop delay every 10 ms by default, which alone costs more CPU
@@ -44,37 +48,37 @@ export class AgentMetrics {
       labelNames: ["probe", "kind", "result"],
       registers: [this.registry],
     });
-    new Gauge({
+    this.#probeUp = new Gauge({
       name: "tandem_probe_up",
       help: "1 when the probe is up, 0 when down, -1 while pending.",
       labelNames: ["probe", "kind", "severity"],
       registers: [this.registry],
-      collect() {
-        this.reset();
-        for (const p of getStatus().probes) {
-          const value = p.state === "up" ? 1 : p.state === "down" ? 0 : -1;
-          this.set({ probe: p.name, kind: p.kind, severity: p.severity }, value);
-        }
-      },
     });
-    new Gauge({
+    this.#mode = new Gauge({
       name: "tandem_node_mode",
       help: "1 for the node's current mode, 0 for the others.",
       labelNames: ["mode"],
       registers: [this.registry],
-      collect() {
-        const mode = getStatus().node.mode;
-        for (const m of MODES) this.set({ mode: m }, m === mode ? 1 : 0);
-      },
     });
-    new Gauge({
+    this.#healthy = new Gauge({
       name: "tandem_node_healthy",
       help: "1 when every critical probe is up.",
       registers: [this.registry],
-      collect() {
-        this.set(getStatus().node.healthy ? 1 : 0);
-      },
     });
+    this.#getStatus = getStatus;
+  }
+
+  /** The Prometheus text, with the state gauges set from one status snapshot. */
+  async text(): Promise<string> {
+    const status = this.#getStatus();
+    this.#probeUp.reset();
+    for (const p of status.probes) {
+      const value = p.state === "up" ? 1 : p.state === "down" ? 0 : -1;
+      this.#probeUp.set({ probe: p.name, kind: p.kind, severity: p.severity }, value);
+    }
+    for (const m of MODES) this.#mode.set({ mode: m }, m === status.node.mode ? 1 : 0);
+    this.#healthy.set(status.node.healthy ? 1 : 0);
+    return this.registry.metrics();
   }
 
   /** Records one finished check. */

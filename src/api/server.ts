@@ -50,7 +50,7 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
   registerMonitorRoutes(app, options.getStatus);
   app.get("/v1/status", async () => options.getStatus());
   app.get("/metrics", async (_req, reply) => {
-    const text = await options.metrics.registry.metrics();
+    const text = await options.metrics.text();
     return reply.header("content-type", options.metrics.registry.contentType).send(text);
   });
   app.setNotFoundHandler(async (req, reply) =>

@@ -1,9 +1,10 @@
 /**
  * Maps the validated `cluster` section onto the engine's options.
  */
-import { heartbeatTimers } from "../agent/heartbeat-timers.js";
+
 import type { ClusterConfig } from "../config/schema.js";
 import type { EngineOptions } from "../engine/types.js";
+import { heartbeatTimers } from "./heartbeat-timers.js";
 
 /**
  * The engine options of node `selfName` in `cluster`.

@@ -48,6 +48,7 @@ export interface HealthMonitorOptions {
 export class HealthMonitor {
   readonly probes: readonly MonitoredProbe[];
   readonly #records = new Map<string, ProbeRecord>();
+  readonly #byName: ReadonlyMap<string, MonitoredProbe>;
   readonly #logger: Logger;
   readonly #clock: () => number;
   readonly #onChange: HealthMonitorOptions["onChange"];
@@ -61,6 +62,7 @@ export class HealthMonitor {
     this.#logger = options.logger;
     this.#clock = options.clock ?? Date.now;
     this.#onChange = options.onChange;
+    this.#byName = new Map(probes.map((p) => [p.name, p]));
     for (const probe of probes) this.#records.set(probe.name, initialProbeRecord());
   }
 
@@ -81,7 +83,7 @@ export class HealthMonitor {
 
   /** Applies one finished check and logs what an operator needs to know about it. */
   record(name: string, observation: CheckObservation): ProbeTransition | null {
-    const probe = this.probes.find((p) => p.name === name);
+    const probe = this.#byName.get(name);
     const prev = this.#records.get(name);
     if (!probe || !prev) return null;
     const now = this.#clock();

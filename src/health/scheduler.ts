@@ -53,11 +53,6 @@ export class ProbeScheduler {
     for (const probe of this.#probes) this.#schedule(probe, 0);
   }
 
-  /** Milliseconds until the next check of `name` would start (for "next try in" messages). */
-  intervalOf(name: string): number | undefined {
-    return this.#probes.find((p) => p.name === name)?.intervalMs;
-  }
-
   /** Stops all timers, aborts checks in flight and closes every checker. */
   async stop(): Promise<void> {
     this.#running = false;

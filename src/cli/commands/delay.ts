@@ -3,7 +3,7 @@
  * it unsafe or slower than it looks.
  */
 import { type Command, Option } from "commander";
-import { heartbeatTimers } from "../../agent/heartbeat-timers.js";
+import { heartbeatTimers } from "../../cluster/heartbeat-timers.js";
 import { formatDuration, loadConfig, parseDuration } from "../../config/index.js";
 import {
   expectedFailoverDelay,
