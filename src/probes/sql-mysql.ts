@@ -5,6 +5,7 @@
 import type { Socket } from "node:net";
 import { type Connection, createConnection } from "mysql2";
 import {
+  ConnectionGuard,
   endWithin,
   type FirstCell,
   type SqlConnection,
@@ -29,15 +30,8 @@ export async function connectMysql(target: SqlTarget, signal: AbortSignal): Prom
   // mysql2's destroy() only half-closes the socket, which lingers for minutes when the server
   // is unreachable, so the TCP socket it created is destroyed instead (a TLS upgrade wraps it).
   const socket = (conn as unknown as { stream: Socket }).stream;
-  let usable = true;
-  const destroy = (): void => {
-    usable = false;
-    socket.destroy();
-  };
-  // Failures during a call also reach its callback; these report a connection lost between
-  // checks (server restart, KILL, wait_timeout), so the next check opens a new one.
-  conn.on("error", destroy);
-  conn.on("end", destroy);
+  const guard = new ConnectionGuard(conn, socket);
+  const destroy = guard.destroy;
   try {
     await untilAborted(
       signal,
@@ -52,7 +46,7 @@ export async function connectMysql(target: SqlTarget, signal: AbortSignal): Prom
   }
   return {
     get usable() {
-      return usable;
+      return guard.usable;
     },
     query: (querySignal) =>
       untilAborted(querySignal, runQuery(conn, target), () => {
@@ -60,14 +54,7 @@ export async function connectMysql(target: SqlTarget, signal: AbortSignal): Prom
         killThread(target, conn.threadId);
         destroy();
       }),
-    end: () => {
-      if (!usable) {
-        destroy();
-        return Promise.resolve();
-      }
-      usable = false;
-      return endWithin((done) => conn.end(() => done()), destroy, target.timeoutMs);
-    },
+    end: () => guard.end((done) => conn.end(() => done()), target.timeoutMs),
   };
 }
 

@@ -5,7 +5,7 @@
 import { connect, Socket } from "node:net";
 import pg from "pg";
 import {
-  endWithin,
+  ConnectionGuard,
   type SqlConnection,
   SqlQueryError,
   type SqlTarget,
@@ -45,15 +45,8 @@ export async function connectPostgres(
     statement_timeout: target.timeoutMs,
     application_name: target.applicationName,
   });
-  let usable = true;
-  const destroy = (): void => {
-    usable = false;
-    socket.destroy();
-  };
-  // Failures during a call also reject it; these report a connection lost between checks
-  // (server restart, pg_terminate_backend), so the next check opens a new one.
-  client.on("error", destroy);
-  client.on("end", destroy);
+  const guard = new ConnectionGuard(client, socket);
+  const destroy = guard.destroy;
   try {
     await untilAborted(signal, client.connect(), destroy);
   } catch (err) {
@@ -62,7 +55,7 @@ export async function connectPostgres(
   }
   return {
     get usable() {
-      return usable;
+      return guard.usable;
     },
     query: async (querySignal) => {
       const result = await untilAborted(
@@ -83,14 +76,7 @@ export async function connectPostgres(
       const cell = row[0];
       return cell === null || cell === undefined ? null : String(cell);
     },
-    end: () => {
-      if (!usable) {
-        destroy();
-        return Promise.resolve();
-      }
-      usable = false;
-      return endWithin((done) => void client.end().then(done, done), destroy, target.timeoutMs);
-    },
+    end: () => guard.end((done) => void client.end().then(done, done), target.timeoutMs),
   };
 }
 

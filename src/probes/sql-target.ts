@@ -112,3 +112,53 @@ export function endWithin(
     });
   });
 }
+
+/**
+ * Whether a driver connection may still be used, shared by both drivers: a connection that
+ * failed, was aborted, or was reported lost by its driver between checks (server restart,
+ * `pg_terminate_backend`, `KILL`, `wait_timeout`) is dropped so the next check opens a new one.
+ *
+ * @example
+ * ```ts
+ * const guard = new ConnectionGuard(client, socket);
+ * await guard.end((done) => void client.end().then(done, done), 500);
+ * ```
+ */
+export class ConnectionGuard {
+  #usable = true;
+  readonly #socket: { destroy(): void };
+
+  constructor(
+    driver: { on(event: "error" | "end", listener: () => void): unknown },
+    socket: { destroy(): void },
+  ) {
+    this.#socket = socket;
+    // Failures during a call also reach that call; these report a loss between checks.
+    driver.on("error", this.destroy);
+    driver.on("end", this.destroy);
+  }
+
+  /** False once the connection was dropped or is being ended. */
+  get usable(): boolean {
+    return this.#usable;
+  }
+
+  /** Drops the socket at once. */
+  readonly destroy = (): void => {
+    this.#usable = false;
+    this.#socket.destroy();
+  };
+
+  /**
+   * Ends the connection politely while it is still usable (so the server logs no aborted
+   * connection), dropping it after `timeoutMs` at the latest; otherwise drops it.
+   */
+  end(politely: (done: () => void) => void, timeoutMs: number): Promise<void> {
+    if (!this.#usable) {
+      this.destroy();
+      return Promise.resolve();
+    }
+    this.#usable = false;
+    return endWithin(politely, this.destroy, timeoutMs);
+  }
+}
