@@ -194,6 +194,22 @@ export const PeerUnknownError = defineError(
   "A correctly signed peer request named a node that is not this node's peer in the cluster configuration (or this node's own name).",
 );
 
+/** An operator command was refused by the node, or could not be routed to a node. */
+export const CommandRefusedError = defineError(
+  "TANDEM_ERR_COMMAND_REFUSED",
+  Error,
+  1,
+  "An operator command (activate, deactivate, failover, switchover, suspend, resume, clear-fence) was refused: the node is not healthy, no node can take over, the named node is unknown, or the cluster did not reach the expected state in time.",
+);
+
+/** A step of `tandem recover` found the cluster not ready for it; the procedure stopped. */
+export const RecoverStepError = defineError(
+  "TANDEM_ERR_RECOVER_STEP",
+  Error,
+  1,
+  "A step of `tandem recover` found a condition that must be fixed first (a probe down, queues not paused, a node unreachable); progress is kept and the next run resumes at that step.",
+);
+
 /** A peer request or reply carried a body that is not the expected message. */
 export const PeerMessageError = defineError(
   "TANDEM_ERR_PEER_MALFORMED",

@@ -4,12 +4,14 @@
  */
 import { hostname as osHostname } from "node:os";
 import type { FastifyInstance } from "fastify";
+import { EventHub, registerEventRoutes } from "../api/event-hub.js";
 import { AgentMetrics } from "../api/metrics.js";
 import { createApiServer, listenApi } from "../api/server.js";
 import type { ProbeStatusView, StatusDocument } from "../api/status-types.js";
 import type { ClusterNode } from "../cluster/cluster-node.js";
 import { clusterStatus } from "../cluster/status.js";
 import type { Config } from "../config/schema.js";
+import type { CheckResult } from "../control/routes.js";
 import type { HookEnv, HookEvent, Mode } from "../engine/types.js";
 import { HealthMonitor, type MonitoredProbe } from "../health/monitor.js";
 import { ProbeScheduler } from "../health/scheduler.js";
@@ -47,6 +49,7 @@ export class Agent {
   readonly #scheduler: ProbeScheduler;
   readonly #metrics: AgentMetrics;
   readonly #api: FastifyInstance;
+  readonly #events = new EventHub();
   readonly #startedAt = new Date();
   readonly #name: string;
   readonly #clusterHash: string | null;
@@ -106,6 +109,20 @@ export class Agent {
       requestTimeoutMs: config.api.requestTimeout,
       nodeName: this.#name,
     });
+    registerEventRoutes(this.#api, this.#events, () => ({
+      node: this.#name,
+      mode: this.#mode,
+      serving: this.#serving,
+      term: this.#cluster?.state.term ?? null,
+      active: this.#activeNode(),
+    }));
+  }
+
+  /** The node this agent believes is ACTIVE (itself or its peer), or null. */
+  #activeNode(): string | null {
+    if (this.#mode === "ACTIVE") return this.#name;
+    const peers = this.#cluster ? Object.values(this.#cluster.state.peers) : [];
+    return peers.find((p) => !p.lost && p.view?.mode === "ACTIVE")?.name ?? null;
   }
 
   /** The node's name. */
@@ -161,6 +178,15 @@ export class Agent {
       logger: this.#logger,
     });
     node.registerRoutes(this.#api);
+    // A node restarted with a persisted fence starts in its fenced mode, not STARTING.
+    if (node.state.mode !== "STARTING") {
+      this.#mode = node.state.mode;
+      this.#reason = node.state.reason;
+      this.#logger.warn(
+        { event: "fenced_at_start", mode: node.state.mode, flags: node.state.flags },
+        `node "${this.#name}" starts ${node.state.mode}: ${node.state.reason}; it takes no calls until an operator runs "tandem recover" or "tandem clear-fence ${this.#name}"`,
+      );
+    }
     node.on("mode", (effect: { mode: Mode; serving: boolean; reason: string }) => {
       this.#enterMode(effect.mode, effect.serving, effect.reason);
     });
@@ -168,7 +194,67 @@ export class Agent {
     node.on("hook", (effect: { event: HookEvent; env: HookEnv }) => {
       if (hooks) void this.#runHooks(hooks, node, effect.event, effect.env);
     });
+    node.on(
+      "client-event",
+      (effect: { event: "role" | "switchover" | "reconnect"; data: object }) => {
+        this.#events.publish(effect.event, effect.data);
+      },
+    );
+    const { registerControlRoutes } = await import("../control/routes.js");
+    let lastRejection = 0;
+    registerControlRoutes(this.#api, {
+      secret: cluster.secret,
+      selfName: this.#name,
+      command: (command, target, by) => node.command(command, target, by),
+      check: (_name, by) => this.#checkQueuesPaused(hooks, by),
+      notify: (event, data) => {
+        this.#logger.info(
+          { event: "notify", notice: event, ...data },
+          `clients told to reconnect to "${data.to}" by ${data.by}: ${data.reason}`,
+        );
+        this.#events.publish(event, data);
+      },
+      activity: () => {
+        node.input({ type: "activity" });
+        return { mode: node.state.mode, serving: node.state.serving };
+      },
+      readLog: (limit) => node.readLog(limit),
+      onRejected: (reason, remote) => {
+        if (Date.now() - lastRejection < 10_000) return;
+        lastRejection = Date.now();
+        this.#logger.warn({ event: "operator_rejected", remote }, reason);
+      },
+    });
     this.#cluster = node;
+  }
+
+  /** Runs the `queues-paused` hooks for `tandem recover`; every one must succeed. */
+  async #checkQueuesPaused(hooks: HookRunner | null, by: string): Promise<CheckResult> {
+    const configured = (this.#config.hooks?.["queues-paused"].length ?? 0) > 0;
+    if (!hooks || !configured) {
+      this.#logger.info(
+        { event: "check", check: "queues-paused", by },
+        `queues-paused check asked by ${by}: no hook configured, the operator must confirm`,
+      );
+      return { configured: false, ok: false, messages: ["no queues-paused hook configured"] };
+    }
+    const outcomes = await hooks.run("queues-paused", {
+      TANDEM_NODE: this.#name,
+      TANDEM_FROM: this.#mode,
+      TANDEM_TO: this.#mode,
+      TANDEM_TERM: String(this.#cluster?.state.term ?? 0),
+      TANDEM_REASON: `recovery check asked by ${by}`,
+    });
+    const messages = outcomes.map(
+      (o) =>
+        `${o.hook}: ${o.ok ? "ok" : (o.error ?? `exit ${String(o.exitCode ?? o.status)}`)}${o.output ? ` (${o.output.trim().slice(0, 300)})` : ""}`,
+    );
+    const ok = outcomes.every((o) => o.ok);
+    this.#logger[ok ? "info" : "warn"](
+      { event: "check", check: "queues-paused", by, ok },
+      `queues-paused check asked by ${by}: ${ok ? "all queues paused" : messages.join("; ")}`,
+    );
+    return { configured: true, ok, messages };
   }
 
   async #runHooks(
@@ -212,6 +298,7 @@ export class Agent {
       this.#logger.info({ event: "stop", reason }, `agent "${this.#name}" stopping (${reason})`);
       await this.#cluster?.stop();
       await this.#scheduler.stop();
+      this.#events.closeAll();
       await this.#api.close();
       this.#logger.info({ event: "stopped" }, `agent "${this.#name}" stopped`);
     })();
@@ -220,6 +307,9 @@ export class Agent {
 
   /** The status document served at `/v1/status`. */
   status(): StatusDocument {
+    // A process that was frozen must not answer "ACTIVE" from before the freeze: the engine
+    // sees the clock first, so a monitor URL asked right after SIGCONT already says 503.
+    this.#cluster?.input({ type: "tick" });
     const summary = this.#monitor.summary();
     const probes: ProbeStatusView[] = this.#monitor.probes.map((p) => {
       const r = this.#monitor.get(p.name);
@@ -309,8 +399,9 @@ export class Agent {
     const from = this.#mode;
     this.#mode = mode;
     this.#modeSince = new Date();
-    // In a pair the engine already wrote the transition with its cause.
+    // In a pair the engine already wrote the transition with its cause and told the clients.
     if (this.#cluster) return;
+    this.#events.publish("role", { node: this.#name, from, to: mode, reason });
     this.#logger.info(
       { event: "mode", from, to: mode, reason },
       `mode ${from} → ${mode}: ${reason}`,

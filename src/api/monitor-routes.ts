@@ -35,9 +35,11 @@ export function appMonitor(status: StatusDocument): { code: number; body: string
 
 /** The monitor body and status for the node's role. */
 export function roleMonitor(status: StatusDocument): { code: number; body: string } {
-  return status.node.mode === "ACTIVE"
-    ? { code: 200, body: "ACTIVE" }
-    : { code: 503, body: status.node.mode };
+  const { mode, serving } = status.node;
+  if (mode === "ACTIVE" && serving) return { code: 200, body: "ACTIVE" };
+  // ACTIVE but holding back (just woke from a freeze, or waiting for the peer to see its new
+  // term): the body must not contain "ACTIVE", which load balancers match as a string.
+  return { code: 503, body: mode === "ACTIVE" ? "HOLD" : mode };
 }
 
 /**

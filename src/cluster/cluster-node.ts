@@ -7,13 +7,33 @@ import { EventEmitter } from "node:events";
 import type { FastifyInstance } from "fastify";
 import type { ClusterConfig } from "../config/schema.js";
 import { initialState, step, viewOf } from "../engine/index.js";
-import type { Effect, EngineInput, EngineState, PeerView } from "../engine/types.js";
+import type { CommandName, Effect, EngineInput, EngineState, PeerView } from "../engine/types.js";
 import type { HealthSummary } from "../health/node-health.js";
 import type { Logger } from "../log/logger.js";
 import { PeerClient, registerPeerRoutes } from "../peer/index.js";
 import { StateFile } from "../state/index.js";
 import { engineOptions } from "./engine-options.js";
+import { FailoverLog, type FailoverLogEntry } from "./failover-log.js";
 import { checkWitness } from "./witness.js";
+
+/**
+ * What an operator command did, as the API answers it.
+ *
+ * @example
+ * ```ts
+ * const r = node.command("deactivate", "a", "alice@console");
+ * r.outcome; // "changed": a fenced itself, b takes over
+ * ```
+ */
+export interface CommandOutcome {
+  /** `changed`: state moved; `unchanged`: already so (idempotent); `refused`: not possible now. */
+  outcome: "changed" | "unchanged" | "refused";
+  /** The engine's explanation, one line per log entry the command caused. */
+  messages: string[];
+  mode: EngineState["mode"];
+  serving: boolean;
+  term: number;
+}
 
 /** Options of {@link ClusterNode.create}. */
 export interface ClusterNodeOptions {
@@ -42,6 +62,7 @@ export class ClusterNode extends EventEmitter {
   readonly #clients = new Map<string, PeerClient>();
   readonly #inFlight = new Set<string>();
   readonly #stateFile: StateFile;
+  readonly #failoverLog: FailoverLog;
   readonly #logger: Logger;
   readonly #now: () => number;
   readonly #secret: string;
@@ -58,6 +79,14 @@ export class ClusterNode extends EventEmitter {
     this.#now = options.now ?? (() => performance.now());
     this.#secret = options.cluster.secret;
     this.#witnessUrl = options.cluster.witness?.url ?? null;
+    this.#failoverLog = new FailoverLog({
+      dir: options.stateDir,
+      onError: (err) =>
+        this.#logger.error(
+          { event: "failover_log_failed", err },
+          `cannot write the failover log: ${err.message}`,
+        ),
+    });
     const timeoutMs = state.options.heartbeat.timeoutMs;
     for (const node of options.cluster.nodes) {
       if (node.name === options.selfName) continue;
@@ -135,11 +164,41 @@ export class ClusterNode extends EventEmitter {
     this.#apply(input);
   }
 
+  /**
+   * Applies an operator command addressed to this node and says what it did. Idempotent: a
+   * command whose effect is already in place changes nothing and says so.
+   */
+  command(command: CommandName, target: string | undefined, by: string): CommandOutcome {
+    const before = this.#state;
+    const effects = this.#apply({ type: "command", command, target, by });
+    const after = this.#state;
+    const logs = effects.filter((e) => e.type === "log");
+    const changed =
+      before.mode !== after.mode ||
+      before.term !== after.term ||
+      before.handoverTo !== after.handoverTo ||
+      JSON.stringify(before.flags) !== JSON.stringify(after.flags);
+    const refused = !changed && logs.some((e) => e.level !== "info");
+    return {
+      outcome: changed ? "changed" : refused ? "refused" : "unchanged",
+      messages: logs.map((e) => e.message),
+      mode: after.mode,
+      serving: after.serving,
+      term: after.term,
+    };
+  }
+
+  /** The latest `limit` failover-log entries, oldest first. */
+  readLog(limit?: number): Promise<FailoverLogEntry[]> {
+    return this.#failoverLog.read(limit);
+  }
+
   /** Stops the loop; state already persisted stays as it is. */
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
     for (const client of this.#clients.values()) client.close();
+    await this.#failoverLog.flushed();
   }
 
   async #heartbeat(name: string, client: PeerClient): Promise<void> {
@@ -147,12 +206,19 @@ export class ClusterNode extends EventEmitter {
     if (this.#inFlight.has(name)) return;
     this.#inFlight.add(name);
     try {
+      const sentAt = this.#now();
       const result = await client.heartbeat(viewOf(this.#state, Date.now()));
       if (this.#stopped) return;
       this.#apply(
         result.ok
-          ? { type: "heartbeatReply", peer: name, view: result.view, localWallClockMs: Date.now() }
-          : { type: "heartbeatFailed", peer: name, error: result.error },
+          ? {
+              type: "heartbeatReply",
+              peer: name,
+              view: result.view,
+              localWallClockMs: Date.now(),
+              sentAt,
+            }
+          : { type: "heartbeatFailed", peer: name, error: result.error, sentAt },
       );
     } finally {
       this.#inFlight.delete(name);
@@ -163,17 +229,22 @@ export class ClusterNode extends EventEmitter {
     if (this.#witnessInFlight) return;
     this.#witnessInFlight = true;
     try {
-      const result = await checkWitness(url, this.#state.options.heartbeat.timeoutMs);
+      const result = await checkWitness(
+        url,
+        this.#state.options.heartbeat.timeoutMs,
+        this.#state.options.self.name,
+      );
       if (!this.#stopped) this.#apply(result);
     } finally {
       this.#witnessInFlight = false;
     }
   }
 
-  #apply(input: EngineInput): void {
+  #apply(input: EngineInput): Effect[] {
     const { state, effects } = step(this.#state, input, this.#now());
     this.#state = state;
     for (const effect of effects) this.#carryOut(effect);
+    return effects;
   }
 
   #carryOut(effect: Effect): void {
@@ -209,6 +280,16 @@ export class ClusterNode extends EventEmitter {
         return;
       case "log":
         this.#logger[effect.level]({ event: effect.event, ...effect.cause }, effect.message);
+        this.#failoverLog.append({
+          time: new Date().toISOString(),
+          node: this.#state.options.self.name,
+          level: effect.level,
+          event: effect.event,
+          message: effect.message,
+          mode: this.#state.mode,
+          term: this.#state.term,
+          cause: effect.cause,
+        });
         return;
       case "emit":
         this.emit("client-event", effect);

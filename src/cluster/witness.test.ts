@@ -27,6 +27,16 @@ describe("checkWitness", () => {
     });
   });
 
+  it("names the asking node in its request", async () => {
+    let asked: string | undefined;
+    const url = await serve((req, res) => {
+      asked = req.headers["x-tandem-node"] as string | undefined;
+      res.end("LIVE");
+    });
+    await checkWitness(url, 500, "a");
+    expect(asked).toBe("a");
+  });
+
   it("is unreachable on a 5xx, a refused connection, or no answer within the timeout", async () => {
     const url = await serve((req, res) => {
       if (req.url === "/hang") return;

@@ -10,7 +10,8 @@ export const NODE_HEADER = "x-tandem-node";
 /**
  * One witness check: a GET of `url` bounded by `timeoutMs`. Any 2xx/3xx answer means
  * reachable; the `X-Tandem-Node` header of the answer (set by the agent behind the VIP) says
- * where the VIP routes.
+ * where the VIP routes. The request names the asking node in the same header, for the
+ * witness's own logs.
  *
  * @example
  * ```ts
@@ -21,9 +22,14 @@ export const NODE_HEADER = "x-tandem-node";
 export async function checkWitness(
   url: string,
   timeoutMs: number,
+  selfName?: string,
 ): Promise<Extract<EngineInput, { type: "witness" }>> {
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: "manual" });
+    const res = await fetch(url, {
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: "manual",
+      headers: selfName ? { [NODE_HEADER]: selfName } : {},
+    });
     await res.body?.cancel();
     const reachable = res.status >= 200 && res.status < 400;
     const routesTo = res.headers.get(NODE_HEADER) ?? undefined;

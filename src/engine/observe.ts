@@ -32,14 +32,14 @@ export function observeClock(d: Draft): void {
   const last = s.lastNow;
   s.lastNow = last === null ? d.now : Math.max(last, d.now);
   if (last === null || d.now - last <= (fall * intervalMs) / 2) return;
-  s.frozen = { wokeAt: d.now, gapMs: d.now - last, missesAfterWake: 0 };
+  s.frozen = { wokeAt: d.now, gapMs: Math.round(d.now - last), missesAfterWake: 0 };
   log(
     d,
     "warn",
     "freeze",
-    `no step for ${d.now - last} ms: process was frozen; not serving until the peer is heard again`,
+    `no step for ${Math.round(d.now - last)} ms: process was frozen; not serving until the peer is heard again`,
     {
-      gapMs: d.now - last,
+      gapMs: Math.round(d.now - last),
       limitMs: (fall * intervalMs) / 2,
     },
   );
@@ -58,6 +58,7 @@ export function observeContact(
   view: PeerView,
   localWallClockMs: number | undefined,
   isReply: boolean,
+  sentAt?: number,
 ): void {
   const s = d.s;
   const p = s.peers[view.name];
@@ -98,7 +99,9 @@ export function observeContact(
   p.lastError = null;
   p.lost = false;
   s.isolationHold = false;
-  if (s.frozen && d.now > s.frozen.wokeAt) s.frozen = null;
+  // Only an answer to a heartbeat sent after waking proves the link works now: a request or an
+  // answer that waited in the socket during the freeze describes the world before it.
+  if (s.frozen && isReply && sentAfterWake(s.frozen, sentAt, d.now)) s.frozen = null;
   if (s.awaitingPeer === view.name && view.mode !== "ACTIVE" && view.term >= s.term) {
     s.awaitingPeer = null;
   }
@@ -178,13 +181,13 @@ function adoptTerm(d: Draft, view: PeerView): void {
  * observeMiss(d, "a", "connection refused");
  * ```
  */
-export function observeMiss(d: Draft, peer: string, error: string): void {
+export function observeMiss(d: Draft, peer: string, error: string, sentAt?: number): void {
   const s = d.s;
   const p = s.peers[peer];
   if (!p) return;
   p.misses += 1;
   p.lastError = error;
-  if (s.frozen && d.now > s.frozen.wokeAt) s.frozen.missesAfterWake += 1;
+  if (s.frozen && sentAfterWake(s.frozen, sentAt, d.now)) s.frozen.missesAfterWake += 1;
   const fall = s.options.heartbeat.fall;
   if (p.misses >= fall && !p.lost) {
     p.lost = true;
@@ -194,6 +197,15 @@ export function observeMiss(d: Draft, peer: string, error: string): void {
     if (s.awaitingPeer === peer) s.awaitingPeer = null;
   }
   clearFreezeIfAlone(d);
+}
+
+/** Whether a heartbeat was sent after the node woke (without `sentAt`: handled after waking). */
+function sentAfterWake(
+  frozen: { wokeAt: number },
+  sentAt: number | undefined,
+  now: number,
+): boolean {
+  return sentAt === undefined ? now > frozen.wokeAt : sentAt >= frozen.wokeAt;
 }
 
 /**

@@ -215,7 +215,11 @@ export class Sim {
       this.deliver(name, { type: "tick" });
       const buffered = n.inbox;
       n.inbox = [];
-      for (const input of buffered) this.deliver(name, input);
+      // As in a real process: what queued up during the freeze is read just after the first
+      // timer has fired, not in the same instant.
+      this.at(this.t + 1, () => {
+        for (const input of buffered) this.deliver(name, input);
+      });
       this.beat(name, n.epoch);
     });
   }

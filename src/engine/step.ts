@@ -51,13 +51,13 @@ function apply(d: Draft, input: EngineInput): void {
       observeHealth(d, input.healthy, input.criticalDown);
       return;
     case "heartbeatReply":
-      observeContact(d, input.view, input.localWallClockMs, true);
+      observeContact(d, input.view, input.localWallClockMs, true, input.sentAt);
       return;
     case "heartbeatReceived":
       observeContact(d, input.from, input.localWallClockMs, false);
       return;
     case "heartbeatFailed":
-      observeMiss(d, input.peer, input.error);
+      observeMiss(d, input.peer, input.error, input.sentAt);
       return;
     case "witness":
       observeWitness(d, input.reachable, input.routesTo);

@@ -156,8 +156,15 @@ export type CommandName =
 export type EngineInput =
   | { type: "tick" }
   | { type: "health"; healthy: boolean; criticalDown: string[] }
-  | { type: "heartbeatReply"; peer: string; view: PeerView; localWallClockMs: number }
-  | { type: "heartbeatFailed"; peer: string; error: string }
+  | {
+      type: "heartbeatReply";
+      peer: string;
+      view: PeerView;
+      localWallClockMs: number;
+      /** `now` when this node sent the heartbeat; after a freeze only fresh ones count. */
+      sentAt?: number;
+    }
+  | { type: "heartbeatFailed"; peer: string; error: string; sentAt?: number }
   | { type: "heartbeatReceived"; from: PeerView; localWallClockMs?: number }
   | { type: "fenceRequest"; from: string; term: number }
   | { type: "unfenceRequest"; from: string; term: number }

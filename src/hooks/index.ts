@@ -11,4 +11,4 @@
  */
 export type { HookOutcome } from "./outcome.js";
 export { HookRunner } from "./runner.js";
-export { type HookConfig, type HooksConfig, hooksSchema } from "./schema.js";
+export { type HookConfig, type HookName, type HooksConfig, hooksSchema } from "./schema.js";

@@ -2,12 +2,12 @@
  * The hook runner: one queue for all hook events of a node, so hooks run in the order the
  * engine asked for them, one at a time.
  */
-import type { HookEnv, HookEvent } from "../engine/types.js";
+import type { HookEnv } from "../engine/types.js";
 import { describeHook } from "./describe.js";
 import type { HookOutcome } from "./outcome.js";
 import { runCommandHook } from "./run-command.js";
 import { runWebhook } from "./run-webhook.js";
-import type { HookConfig, HooksConfig } from "./schema.js";
+import type { HookConfig, HookName, HooksConfig } from "./schema.js";
 
 /**
  * Runs the configured hooks of an event.
@@ -39,7 +39,7 @@ export class HookRunner {
    * configured hook. On `signal` the running hook is stopped (a command's process group is
    * killed) and the hooks after it are reported as not run.
    */
-  run(event: HookEvent, env: HookEnv, signal?: AbortSignal): Promise<HookOutcome[]> {
+  run(event: HookName, env: HookEnv, signal?: AbortSignal): Promise<HookOutcome[]> {
     const time = new Date().toISOString();
     const done = this.queue.then(() => this.runEvent(event, env, time, signal));
     this.queue = done;
@@ -47,7 +47,7 @@ export class HookRunner {
   }
 
   private async runEvent(
-    event: HookEvent,
+    event: HookName,
     env: HookEnv,
     time: string,
     signal: AbortSignal | undefined,
@@ -72,7 +72,7 @@ export class HookRunner {
 
 async function runOne(
   hook: HookConfig,
-  event: HookEvent,
+  event: HookName,
   env: HookEnv,
   time: string,
   signal: AbortSignal | undefined,

@@ -20,6 +20,7 @@ describe("hooksSchema", () => {
       "peer-fenced": [],
       "peer-lost": [{ command: ["/usr/bin/logger", "peer lost"], timeout: 2500 }],
       "peer-found": [],
+      "queues-paused": [],
     });
     expect(hooksSchema.parse(undefined).standby).toEqual([]);
   });

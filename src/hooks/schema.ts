@@ -66,11 +66,24 @@ export const hooksSchema = z
     "peer-fenced": hookList("On being fenced by the peer."),
     "peer-lost": hookList("When the peer stops answering heartbeats."),
     "peer-found": hookList("When a lost peer answers again."),
-  } satisfies Record<HookEvent, unknown>)
+    "queues-paused": hookList(
+      "Asked by `tandem recover` on the node being recovered: every hook must succeed (exit 0 / 2xx) when no queue member on this node can be offered a call, e.g. `asterisk -rx 'queue show'` shows every member paused.",
+    ),
+  } satisfies Record<HookName, unknown>)
   .prefault({})
   .meta({ description: "Commands and webhooks run on mode changes and peer events." });
+
+/**
+ * Everything hooks can be configured for: the engine's events and the recovery check.
+ *
+ * @example
+ * ```ts
+ * const h: HookName = "queues-paused";
+ * ```
+ */
+export type HookName = HookEvent | "queues-paused";
 
 /** The validated `hooks` section: every event with its list, timeouts in milliseconds. */
 export type HooksConfig = z.output<typeof hooksSchema>;
 /** One validated hook: a command or a webhook. */
-export type HookConfig = HooksConfig[HookEvent][number];
+export type HookConfig = HooksConfig[HookName][number];
