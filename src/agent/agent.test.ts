@@ -1,5 +1,6 @@
 import { connect, createServer, type Server } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { sipOptions } from "../../test/helpers/sip.js";
 import type { StatusDocument } from "../api/status-types.js";
 import { configSchema } from "../config/schema.js";
 import { captureLogger } from "../log/capture.test-helpers.js";
@@ -25,12 +26,17 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function startAgent(probes: Record<string, unknown>, api: Record<string, unknown> = {}) {
+async function startAgent(
+  probes: Record<string, unknown>,
+  api: Record<string, unknown> = {},
+  extra: Record<string, unknown> = {},
+) {
   const config = configSchema.parse({
     node: { name: "a", stateDir: "/tmp" },
     api: { listen: "127.0.0.1:0", ...api },
     probeDefaults: { interval: 100, timeout: 80, fall: 1, rise: 1 },
     probes,
+    ...extra,
   });
   const { logger, lines } = captureLogger();
   const agent = new Agent({ config, logger });
@@ -45,6 +51,36 @@ async function startAgent(probes: Record<string, unknown>, api: Record<string, u
 }
 
 describe("Agent with real probes and its HTTP API", () => {
+  it("answers SIP OPTIONS 200 while ACTIVE and 503 otherwise, and counts them in status and metrics", async () => {
+    const target = await tcpTarget();
+    cleanups.push(() => new Promise((r) => target.server.close(() => r())));
+    const { agent, get } = await startAgent(
+      { pbx: { kind: "tcp", host: "127.0.0.1", port: target.port } },
+      {},
+      { sip: { listeners: [{ address: "127.0.0.1", port: 0, transports: ["udp"] }] } },
+    );
+    await until(() => agent.mode === "ACTIVE");
+    const doc = JSON.parse((await get("/v1/status")).text) as StatusDocument;
+    const port = doc.sip?.listeners[0]?.port ?? 0;
+    expect(doc.sip?.listeners).toEqual([
+      { transport: "udp", address: "127.0.0.1", port, whenNotServing: "reject" },
+    ]);
+    expect(await sipOptions(port)).toBe(200);
+    await new Promise<void>((r) => target.server.close(() => r()));
+    await until(() => agent.mode === "STANDBY");
+    expect(await sipOptions(port)).toBe(503);
+    const after = JSON.parse((await get("/v1/status")).text) as StatusDocument;
+    expect(after.sip?.counters).toMatchObject({
+      requests: 2,
+      ok200: 1,
+      unavailable503: 1,
+      malformed: 0,
+    });
+    const metrics = (await get("/metrics")).text;
+    expect(metrics).toMatch(/tandem_sip_requests_total\{result="ok200"\} 1/);
+    expect(metrics).toMatch(/tandem_sip_requests_total\{result="unavailable503"\} 1/);
+  });
+
   it("serves the three monitor modes as a critical resource goes down and comes back", async () => {
     const target = await tcpTarget();
     cleanups.push(() => new Promise((r) => target.server.close(() => r())));

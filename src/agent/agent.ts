@@ -18,6 +18,7 @@ import { ProbeScheduler } from "../health/scheduler.js";
 import type { HookRunner } from "../hooks/index.js";
 import type { Logger } from "../log/logger.js";
 import { createChecker } from "../probes/index.js";
+import type { SipResponder } from "../sip/responder.js";
 import { VERSION } from "../version.js";
 import { decideMode } from "./mode.js";
 
@@ -54,6 +55,7 @@ export class Agent {
   readonly #name: string;
   readonly #clusterHash: string | null;
   #cluster: ClusterNode | null = null;
+  #sip: SipResponder | null = null;
   #mode: Mode = "STARTING";
   #serving = false;
   #reason = "starting";
@@ -147,6 +149,14 @@ export class Agent {
   async start(): Promise<number> {
     if (this.#config.cluster) await this.#joinCluster(this.#config.cluster);
     const port = await listenApi(this.#api, this.#config.api.listen);
+    if (this.#config.sip) {
+      try {
+        await this.#startSip(this.#config.sip);
+      } catch (err) {
+        await this.#api.close();
+        throw err;
+      }
+    }
     const critical = this.#monitor.probes.filter((p) => p.severity === "critical").length;
     this.#logger.info(
       {
@@ -162,6 +172,26 @@ export class Agent {
     this.#cluster?.start();
     this.#updateMode();
     return port;
+  }
+
+  async #startSip(sip: NonNullable<Config["sip"]>): Promise<void> {
+    // Loaded only when configured: an agent without a responder does not pay for it.
+    const { SipResponder } = await import("../sip/responder.js");
+    const responder = new SipResponder({
+      listeners: sip.listeners,
+      availability: () => ({ serving: this.#serving }),
+      logger: this.#logger,
+    });
+    await responder.start();
+    this.#sip = responder;
+    const where = responder
+      .boundPorts()
+      .map((b) => `${b.transport} ${b.address}:${b.port}`)
+      .join(", ");
+    this.#logger.info(
+      { event: "sip_listen", listeners: responder.boundPorts() },
+      `SIP availability responder on ${where}`,
+    );
   }
 
   async #joinCluster(cluster: NonNullable<Config["cluster"]>): Promise<void> {
@@ -298,6 +328,7 @@ export class Agent {
       this.#logger.info({ event: "stop", reason }, `agent "${this.#name}" stopping (${reason})`);
       await this.#cluster?.stop();
       await this.#scheduler.stop();
+      await this.#sip?.close();
       this.#events.closeAll();
       await this.#api.close();
       this.#logger.info({ event: "stopped" }, `agent "${this.#name}" stopped`);
@@ -355,8 +386,22 @@ export class Agent {
         warningDown: summary.warningDown,
       },
       cluster: this.#cluster ? clusterStatus(this.#cluster.state) : null,
+      sip: this.#sip ? this.#sipStatus(this.#sip) : null,
       probes,
       time: new Date().toISOString(),
+    };
+  }
+
+  #sipStatus(sip: SipResponder): NonNullable<StatusDocument["sip"]> {
+    const policies = this.#config.sip?.listeners ?? [];
+    return {
+      listeners: sip.boundPorts().map((b) => ({
+        ...b,
+        whenNotServing:
+          policies.find((l) => l.address === b.address && l.transports.includes(b.transport))
+            ?.whenNotServing ?? "reject",
+      })),
+      counters: sip.counters(),
     };
   }
 

@@ -25,6 +25,7 @@ export class AgentMetrics {
   readonly #probeUp: Gauge<"probe" | "kind" | "severity">;
   readonly #mode: Gauge<"mode">;
   readonly #healthy: Gauge;
+  readonly #sip: Counter<"result">;
   readonly #getStatus: () => StatusDocument;
 
   constructor(getStatus: () => StatusDocument) {
@@ -65,6 +66,12 @@ export class AgentMetrics {
       help: "1 when every critical probe is up.",
       registers: [this.registry],
     });
+    this.#sip = new Counter({
+      name: "tandem_sip_requests_total",
+      help: "SIP requests to the availability responder by outcome (ok200, unavailable503, other, silent, malformed), and all of them (all).",
+      labelNames: ["result"],
+      registers: [this.registry],
+    });
     this.#getStatus = getStatus;
   }
 
@@ -78,6 +85,17 @@ export class AgentMetrics {
     }
     for (const m of MODES) this.#mode.set({ mode: m }, m === status.node.mode ? 1 : 0);
     this.#healthy.set(status.node.healthy ? 1 : 0);
+    if (status.sip) {
+      // The responder keeps the totals; the counter mirrors them at each scrape.
+      const c = status.sip.counters;
+      this.#sip.reset();
+      this.#sip.inc({ result: "all" }, c.requests);
+      this.#sip.inc({ result: "ok200" }, c.ok200);
+      this.#sip.inc({ result: "unavailable503" }, c.unavailable503);
+      this.#sip.inc({ result: "other" }, c.otherResponses);
+      this.#sip.inc({ result: "silent" }, c.silent);
+      this.#sip.inc({ result: "malformed" }, c.malformed);
+    }
     return this.registry.metrics();
   }
 

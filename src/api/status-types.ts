@@ -2,6 +2,7 @@
  * The JSON shape of `GET /v1/status`, shared by the agent (producer) and the CLI (consumer).
  */
 import type { ClusterStatusView } from "../cluster/status.js";
+import type { SipBoundPort, SipCounters } from "../sip/responder.js";
 
 /** One probe in the status document. */
 export interface ProbeStatusView {
@@ -45,11 +46,27 @@ export interface NodeStatusView {
   warningDown: string[];
 }
 
+/**
+ * The SIP availability responder: where it listens and what it answered since start.
+ *
+ * @example
+ * ```ts
+ * const s: SipStatusView = { listeners: [{ transport: "udp", address: "127.0.0.1", port: 5071, whenNotServing: "reject" }],
+ *   counters: { requests: 10, ok200: 9, unavailable503: 1, otherResponses: 0, silent: 0, malformed: 0 } };
+ * ```
+ */
+export interface SipStatusView {
+  listeners: Array<SipBoundPort & { whenNotServing: "reject" | "silent" }>;
+  counters: SipCounters;
+}
+
 /** The whole `GET /v1/status` document. */
 export interface StatusDocument {
   node: NodeStatusView;
   /** The pair, when the config has a `cluster` section; null for a standalone node. */
   cluster: ClusterStatusView | null;
+  /** The SIP responder, when the config has a `sip` section; null otherwise. */
+  sip: SipStatusView | null;
   probes: ProbeStatusView[];
   /** ISO time this document was made. */
   time: string;

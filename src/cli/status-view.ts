@@ -27,6 +27,20 @@ function lastCell(p: ProbeStatusView): string {
   return `${p.last.status} ${formatDuration(p.last.durationMs)}: ${text}`;
 }
 
+function renderSip(sip: NonNullable<StatusDocument["sip"]>): string[] {
+  const where = sip.listeners
+    .map(
+      (l) =>
+        `${l.transport} ${l.address}:${l.port}${l.whenNotServing === "silent" ? " (silent when not serving)" : ""}`,
+    )
+    .join(", ");
+  const n = sip.counters;
+  return [
+    `  SIP responder: ${where}`,
+    `    ${n.requests} requests: ${n.ok200} × 200, ${n.unavailable503} × 503, ${n.otherResponses} other, ${n.silent} unanswered, ${n.malformed} malformed`,
+  ];
+}
+
 function flagText(flags: ClusterStatusView["flags"] | null): string {
   if (!flags) return "-";
   const set = [
@@ -101,6 +115,7 @@ export function renderStatus(doc: StatusDocument, c: Palette, now: number): stri
     `  ${node.reason}${node.debugPolls ? "  [debug polls on]" : ""}`,
     `  version ${node.version}, pid ${node.pid}, up ${formatDuration(now - Date.parse(node.startedAt))}`,
     ...(doc.cluster ? renderCluster(doc.cluster, node, c) : []),
+    ...(doc.sip ? renderSip(doc.sip) : []),
     "",
   ];
   if (doc.probes.length === 0) {

@@ -17,11 +17,12 @@ describe("configReference", () => {
       "## `probeDefaults`",
       "## `probes`",
       "### Common probe fields",
-      ...["http", "tcp", "sql", "file", "disk", "load", "memory", "process", "command"].map(
+      ...["http", "tcp", "sql", "file", "disk", "load", "memory", "process", "command", "sip"].map(
         (k) => `### \`kind: ${k}\``,
       ),
       "## `cluster`",
       "## `hooks`",
+      "## `sip`",
       "## Full example",
     ]);
   });

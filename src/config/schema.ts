@@ -9,6 +9,7 @@
  * - defaults of durations are given with `prefault` in input form (`"1s"`), so the JSON Schema
  *   and the reference show the default as it would be written in the file.
  */
+import { isIP } from "node:net";
 import { z } from "zod";
 import { hooksSchema } from "../hooks/schema.js";
 import { durationField } from "./duration-field.js";
@@ -250,6 +251,33 @@ const commandProbe = z
       "A Nagios/Monitoring-Plugins style check: exit 0 OK, 1 WARNING (counts as up), 2 CRITICAL and 3 UNKNOWN fail.",
   });
 
+const sipProbe = z
+  .strictObject({
+    kind: z.literal("sip"),
+    ...probeCommon,
+    uri: z
+      .string()
+      .regex(/^sip:([^@;?\s]+@)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)(:\d{1,5})?(;[^;?\s]+)*$/, {
+        message: 'expected a SIP URI such as "sip:127.0.0.1:5060;transport=udp"',
+      })
+      .refine((uri) => !/;transport=(?!(udp|tcp)(;|$))/i.test(uri), {
+        message: 'expected transport "udp" or "tcp"',
+      })
+      .meta({
+        description:
+          "Where to send OPTIONS: `sip:[user@]host[:port][;transport=udp|tcp]`. Port 5060 and UDP unless given.",
+      }),
+    expect: z
+      .array(z.number().int().min(100).max(699))
+      .min(1)
+      .default([200])
+      .meta({ description: "Accepted final status codes." }),
+  })
+  .meta({
+    title: "sip probe",
+    description: "A SIP OPTIONS request that must get a final answer with an accepted status.",
+  });
+
 /** One probe definition, discriminated by `kind`. */
 export const probeSchema = z.discriminatedUnion("kind", [
   httpProbe,
@@ -261,6 +289,7 @@ export const probeSchema = z.discriminatedUnion("kind", [
   memoryProbe,
   processProbe,
   commandProbe,
+  sipProbe,
 ]);
 
 const probeDefaults = z
@@ -374,6 +403,72 @@ export const clusterSchema = z
   })
   .meta({ description: "The pair this node belongs to. Must be identical on both nodes." });
 
+const sipListener = z
+  .strictObject({
+    address: z
+      .string()
+      .refine((a) => isIP(a) !== 0, {
+        message: 'expected an IPv4 or IPv6 address such as "0.0.0.0", "10.0.0.11" or "::"',
+      })
+      .default("0.0.0.0")
+      .meta({
+        description:
+          "IP address to bind. The default takes every IPv4 address, since upstream probes come from other machines; give one address (not a floating one the node may not hold) to narrow it.",
+      }),
+    port: z.number().int().min(0).max(65535).default(5060).meta({
+      description:
+        "Port to bind. On a server where Asterisk already holds 5060, choose another (e.g. 5070) and point the upstream at it. 0 takes any free port (`tandem status` shows which).",
+    }),
+    transports: z
+      .array(z.enum(["udp", "tcp"]))
+      .min(1)
+      .refine((t) => new Set(t).size === t.length, { message: "expected each transport once" })
+      .default(["udp", "tcp"])
+      .meta({ description: "Transports to listen on." }),
+    whenNotServing: z.enum(["reject", "silent"]).default("reject").meta({
+      description:
+        "While the node is not serving: `reject` answers OPTIONS and INVITE with 503; `silent` does not answer at all (for monitors that count any answer as reachable, such as Asterisk chan_sip `qualify`).",
+    }),
+    retryAfter: z
+      .number()
+      .int()
+      .min(0)
+      .max(86_400)
+      .default(30)
+      .meta({ description: "Seconds in the `Retry-After` header of a 503; 0 leaves it out." }),
+  })
+  .meta({ description: "One address and port the responder answers on." });
+
+/** The `sip` section: the SIP OPTIONS responder that tells the upstream whether this node serves. */
+export const sipSchema = z
+  .strictObject({
+    listeners: z
+      .array(sipListener)
+      .min(1, { error: "expected at least one listener" })
+      .superRefine((listeners, ctx) => {
+        const seen = new Map<string, number>();
+        listeners.forEach((l, i) => {
+          for (const t of new Set(l.transports)) {
+            const key = `${t} ${l.address}:${l.port}`;
+            const first = seen.get(key);
+            if (first === undefined) seen.set(key, i);
+            else {
+              ctx.addIssue({
+                code: "custom",
+                path: [i, "port"],
+                message: `expected each address, port and transport once: ${key} is also listener ${first}'s`,
+              });
+            }
+          }
+        });
+      })
+      .meta({ description: "Where the responder listens." }),
+  })
+  .meta({
+    description:
+      "The SIP OPTIONS responder: 200 while this node serves, 503 or silence while it does not, so a PBX, an SBC or a Kamailio dispatcher can probe it.",
+  });
+
 /** The whole configuration file. */
 export const configSchema = z
   .strictObject({
@@ -438,6 +533,7 @@ export const configSchema = z
       .meta({ description: "The resources this node depends on, by name." }),
     cluster: clusterSchema.optional(),
     hooks: hooksSchema.optional(),
+    sip: sipSchema.optional(),
   })
   .meta({ title: "Tandem configuration" });
 
@@ -450,6 +546,8 @@ export type ConfigInput = z.input<typeof configSchema>;
 export type Config = z.output<typeof configSchema>;
 /** The validated `cluster` section. */
 export type ClusterConfig = z.output<typeof clusterSchema>;
+/** The validated `sip` section. */
+export type SipConfig = z.output<typeof sipSchema>;
 /** One validated probe definition. */
 export type ProbeConfig = z.output<typeof probeSchema>;
 /** The probe kinds. */

@@ -9,6 +9,7 @@ import { createHttpChecker } from "./http.js";
 import { createLoadChecker } from "./load.js";
 import { createMemoryChecker } from "./memory.js";
 import { createProcessChecker } from "./process.js";
+import { createSipChecker } from "./sip.js";
 import { createSqlChecker } from "./sql.js";
 import { createTcpChecker } from "./tcp.js";
 import type { CheckerContext, ProbeChecker } from "./types.js";
@@ -44,6 +45,8 @@ export function createChecker(config: ProbeConfig, ctx: CheckerContext): ProbeCh
       return createProcessChecker(config, ctx);
     case "command":
       return createCommandChecker(config, ctx);
+    case "sip":
+      return createSipChecker(config, ctx);
     default: {
       const unknown: never = config;
       throw new TypeError(
