@@ -30,6 +30,11 @@ probes:
   sip:
     kind: tcp
     port: 5060
+  sip-options:
+    kind: sip
+    description: Asterisk answers SIP OPTIONS (any final answer but a 5xx)
+    uri: sip:127.0.0.1:5060;transport=udp
+    expect: [200, 401, 404]
   ari:
     kind: http
     url: http://127.0.0.1:8088/ari/asterisk/info
@@ -61,4 +66,9 @@ probes:
     command: [/usr/sbin/asterisk, -rx, core show uptime]
     interval: 10s
     timeout: 5s
+
+sip:
+  # Tells the upstream whether this node takes calls: OPTIONS → 200 while ACTIVE, else 503.
+  listeners:
+    - { address: 0.0.0.0, port: 5070 }
 `;

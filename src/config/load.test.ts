@@ -31,6 +31,7 @@ describe("loadConfig", () => {
       "mem",
       "asterisk",
       "plugin",
+      "options",
     ]);
     expect(config.probes.web).toEqual({
       kind: "http",

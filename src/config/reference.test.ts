@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { EXAMPLE_ENV, exampleConfig } from "./example.js";
 import { parseConfigText } from "./load.js";
 import { configReference } from "./reference.js";
+import { probeSchema } from "./schema.js";
 
 const reference = configReference();
 
@@ -51,6 +52,8 @@ describe("configReference", () => {
     const env = Object.fromEntries(EXAMPLE_ENV.map((name) => [name, "secret"]));
     const { config, warnings } = await parseConfigText(exampleConfig, "example.yaml", { env });
     expect(warnings).toEqual([]);
-    expect(new Set(Object.values(config.probes).map((p) => p.kind)).size).toBe(9);
+    expect(new Set(Object.values(config.probes).map((p) => p.kind)).size).toBe(
+      probeSchema.options.length,
+    );
   });
 });
