@@ -196,6 +196,18 @@ describe("operator commands on a real pair", () => {
     await sleep(800);
     expect((await p.role("a")).status).toBe(503);
     expect((await p.role("b")).status).toBe(200);
+
+    // No queues-paused hook here: recover stops at that step, touching nothing after it …
+    const stopped = await p.cli(["recover", "--yes", "--by", "tester"]);
+    expect(stopped.code).toBe(1);
+    expect(stopped.stderr).toMatch(/step queues-paused .*not confirmed paused/);
+    expect((await p.status("b")).cluster.flags.suspended).toBeNull();
+    // … and resumes there once the operator confirms.
+    const resumed = await p.cli(["recover", "--yes", "--queues-paused", "--by", "tester"]);
+    expect(resumed.code, `${resumed.stdout}\n${resumed.stderr}`).toBe(0);
+    expect(resumed.stdout).not.toMatch(/\[2\/9\]/);
+    expect((await p.role("a")).status).toBe(200);
+    expect((await p.role("b")).status).toBe(503);
   }, 60_000);
 });
 
