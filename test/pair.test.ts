@@ -5,89 +5,18 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  freePort,
-  type RunningTandem,
-  startTandem,
-  tempDir,
-  waitFor,
-  writeFile,
-} from "./helpers/processes.js";
+import { type Pair, startPair } from "./helpers/pair.js";
+import { waitFor } from "./helpers/processes.js";
 
-const SECRET = "pair-test-secret-0123456789";
 const cleanups: Array<() => void | Promise<void>> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-interface Pair {
-  dir: string;
-  ports: { a: number; b: number };
-  config: { a: string; b: string };
-  start(name: "a" | "b"): RunningTandem;
-  role(name: "a" | "b"): Promise<{ status: number; text: string }>;
-  status(
-    name: "a" | "b",
-  ): Promise<{ node: { mode: string; serving: boolean }; cluster: { term: number } }>;
-  log(name: "a" | "b"): Array<Record<string, unknown>>;
-}
-
 async function pair(): Promise<Pair> {
-  const { dir, remove } = tempDir();
-  cleanups.push(remove);
-  const ports = { a: await freePort(), b: await freePort() };
-  const write = (name: "a" | "b"): string =>
-    writeFile(
-      dir,
-      `${name}.yaml`,
-      `node: { name: ${name}, stateDir: ${join(dir, `state-${name}`)} }
-api: { listen: "127.0.0.1:${ports[name]}" }
-log: { file: ${join(dir, `${name}.log`)} }
-probes:
-  mem: { kind: memory, minAvailablePercent: 0, interval: 100ms, timeout: 80ms }
-hooks:
-  active:
-    - command: 'echo "$TANDEM_NODE $TANDEM_FROM $TANDEM_TO $TANDEM_TERM $TANDEM_REASON" >> ${join(dir, "hooks.txt")}'
-cluster:
-  secret: ${SECRET}
-  profile: fast
-  nodes:
-    - { name: a, rank: 1, api: "http://127.0.0.1:${ports.a}" }
-    - { name: b, rank: 2, api: "http://127.0.0.1:${ports.b}" }
-`,
-    );
-  const config = { a: write("a"), b: write("b") };
-  const running: RunningTandem[] = [];
-  cleanups.push(() => {
-    for (const r of running) r.child.kill("SIGKILL");
-  });
-  return {
-    dir,
-    ports,
-    config,
-    start(name) {
-      const r = startTandem(["agent", "--config", config[name]]);
-      running.push(r);
-      return r;
-    },
-    async role(name) {
-      const res = await fetch(`http://127.0.0.1:${ports[name]}/monitor/role`);
-      return { status: res.status, text: (await res.text()).trim() };
-    },
-    async status(name) {
-      return (await (await fetch(`http://127.0.0.1:${ports[name]}/v1/status`)).json()) as never;
-    },
-    log(name) {
-      try {
-        return readFileSync(join(dir, `${name}.log`), "utf8")
-          .split("\n")
-          .filter(Boolean)
-          .map((l) => JSON.parse(l) as Record<string, unknown>);
-      } catch {
-        return [];
-      }
-    },
-  };
+  const p = await startPair();
+  cleanups.push(() => p.close());
+  return p;
 }
 
 describe("a pair of real agents", () => {
@@ -113,11 +42,7 @@ describe("a pair of real agents", () => {
     expect(Date.now() - killedAt).toBeLessThan(3000);
     const termAfter = (await p.status("b")).cluster.term;
     if (!(termAfter > termBefore)) {
-      const show = (n: "a" | "b") =>
-        p.log(n).map((l) => `${n} ${String(l.time)} ${String(l.event)} ${String(l.msg)}`);
-      throw new Error(
-        `term did not grow (${termBefore} → ${termAfter}):\n${[...show("a"), ...show("b")].join("\n")}`,
-      );
+      throw new Error(`term did not grow (${termBefore} → ${termAfter}):\n${p.dump()}`);
     }
     const takeover = p
       .log("b")
