@@ -11,7 +11,8 @@ import { commitBatch, type LoadBatch, type LocatedMalformed } from "../store/wri
 import type { CallDeriver } from "./derive.js";
 import type { FileIdentity } from "./identity.js";
 import { LineSplitter } from "./lines.js";
-import { isMalformed, parseRange } from "./parse.js";
+import { hasControl, isMalformed, parseRange } from "./parse.js";
+import type { SessionDeriver } from "./sessions.js";
 import type { ChunkSource } from "./sources.js";
 
 /** Counters of one loader run. */
@@ -22,6 +23,11 @@ export interface LoaderStats {
   malformed: number;
   /** Lines stamped earlier than the line before them (kept, counted). */
   outOfOrder: number;
+  /**
+   * Lines stored that were not valid UTF-8 and were decoded as Latin-1 (ISO-8859-1), e.g. a
+   * caller name written by an older system.
+   */
+  latin1: number;
   /** Batches committed. */
   batches: number;
   /** Store operations retried after an outage. */
@@ -39,6 +45,7 @@ export interface StreamContext {
   store: Store;
   partition: string;
   deriver: CallDeriver;
+  sessions: SessionDeriver;
   stats: LoaderStats;
   batchLines: number;
   /** Current time in milliseconds. */
@@ -49,6 +56,8 @@ export interface StreamContext {
   committed: Map<string, number>;
   /** Time of the last event committed (for the heartbeat's lag). */
   lastEventTime: number | null;
+  /** Lines named in a Latin-1 notice so far, by file content key. */
+  latin1Named: Map<string, number>;
 }
 
 /** A file being read, as its checkpoint names it. */
@@ -61,6 +70,12 @@ export const CATCH_UP_FACTOR = 10;
 
 /** How many leading lines decide whether a file is a queue_log at all. */
 export const SHAPE_LINES = 10;
+
+/** Lines parsed between two turns of the event loop while a commit is in flight. */
+const YIELD_LINES = 512;
+
+/** Lets pending I/O callbacks (the store's replies) run before parsing goes on. */
+const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Loads `source` (bytes of `file` from `offset` on) up to its current end and returns the
@@ -88,6 +103,8 @@ export async function loadStream(
   let seen = 0;
   let prevTime = -1;
   let jumps = 0;
+  // Lines of the batch being parsed that were decoded as Latin-1.
+  let latin1 = 0;
   const nowSec = () => Math.floor(ctx.now() / 1000);
   // Lines per batch: `batchLines` at first, doubling each time a batch fills up before the
   // source runs dry (the loader is catching up on a backlog), since per-transaction costs
@@ -115,6 +132,7 @@ export async function loadStream(
       events,
       malformed,
       calls: ctx.deriver.takeChanged(),
+      sessions: ctx.sessions.takeChanged(),
       checkpoint,
       complete: final && complete,
       loader: {
@@ -130,13 +148,16 @@ export async function loadStream(
         malformed: ctx.stats.malformed + malformed.length,
       },
     };
+    const recoded = latin1;
     events = rows();
     malformed = [];
+    latin1 = 0;
     const commit = async (): Promise<void> => {
       await commitBatch(ctx.store, { ...batch, expected: ctx.committed.get(file.key) ?? null });
       ctx.committed.set(file.key, batch.checkpoint);
       ctx.stats.lines += batch.events.count;
       ctx.stats.malformed += batch.malformed.length;
+      ctx.stats.latin1 += recoded;
       ctx.stats.batches++;
       if (last !== undefined) ctx.lastEventTime = last;
       ctx.progress({ path: file.path, off: batch.checkpoint });
@@ -168,12 +189,13 @@ export async function loadStream(
     const now = nowSec();
     const b = splitter.cut(chunk);
     const plain = copySafe(b.text);
+    const clean = !hasControl(b.text);
     for (let i = 0; i < b.count; i++) {
       const off = b.offsets[i] as number;
       const bad = b.bad?.get(i);
       const r =
         bad === undefined
-          ? parseRange(b.text, b.from[i] as number, b.to[i] as number, now)
+          ? parseRange(b.text, b.from[i] as number, b.to[i] as number, now, clean)
           : { reason: bad };
       if (isMalformed(r)) {
         if (seen === 0) firstReason = r.reason;
@@ -192,12 +214,30 @@ export async function loadStream(
         }
         prevTime = r.time;
         shapeUnknown = false;
+        if (b.latin1?.has(i) === true) {
+          latin1++;
+          // Named for the first few lines of a file only, so a file written in Latin-1
+          // throughout does not flood the log.
+          const named = (ctx.latin1Named.get(file.key) ?? 0) + 1;
+          ctx.latin1Named.set(file.key, named);
+          if (named <= 3) {
+            ctx.notice({
+              level: "warn",
+              message: `${file.path} offset ${off}: line is not valid UTF-8; loaded decoded as Latin-1 (ISO-8859-1)${named === 3 ? "; further such lines of this file are only counted" : ""}`,
+            });
+          }
+        }
         ctx.deriver.apply(r, file.key, off);
+        ctx.sessions.apply(r, file.key, off);
         events.add(off, r, plain);
       }
       seen++;
       checkpoint = b.offsets[i + 1] as number;
       if (shapeUnknown && seen >= SHAPE_LINES) throw notShape();
+      // Parsing is synchronous: while it runs, the replies of the commit in flight wait, and
+      // each of its statements waits for the one before. Let them through every few hundred
+      // lines, or the database idles while the next batch is parsed.
+      if (inFlight !== undefined && seen % YIELD_LINES === 0) await yieldToIo();
       if (!shapeUnknown && events.count + malformed.length >= limit) {
         await flush(false);
         limit = Math.min(limit * 2, ctx.batchLines * CATCH_UP_FACTOR);

@@ -10,6 +10,7 @@ export { type FileIdentity, HEAD_BYTES, headKey } from "./identity.js";
 export { type LineBlock, LineSplitter, type SplitLine } from "./lines.js";
 export { type LoaderOptions, runLoader } from "./loader.js";
 export {
+  hasControl,
   isMalformed,
   MAX_FUTURE_SECONDS,
   MAX_LINE_BYTES,
@@ -17,4 +18,5 @@ export {
   parseLine,
   parseRange,
 } from "./parse.js";
+export { SESSION_VERBS, SessionDeriver, type SessionRow } from "./sessions.js";
 export { namedFields, VERBS, type VerbKind, type VerbSpec, verbKind } from "./verbs.js";

@@ -11,8 +11,10 @@ export interface SplitLine {
   offset: number;
   /** Byte offset just after the line's newline: where the next line starts. */
   next: number;
-  /** The line's text without its newline, when it is valid UTF-8 of sane length. */
+  /** The line's text without its newline (decoded as Latin-1 when it is not UTF-8). */
   text?: string;
+  /** True when the line's bytes were not valid UTF-8 and were decoded as Latin-1. */
+  latin1?: boolean;
   /** Why the bytes cannot be a line (set instead of `text`). */
   reason?: string;
 }
@@ -33,6 +35,8 @@ export interface LineBlock {
   offsets: number[];
   /** Lines whose bytes cannot be a line (index → why); their range is empty. */
   bad: Map<number, string> | undefined;
+  /** Lines that were not valid UTF-8 and were decoded as Latin-1 (ISO-8859-1), by index. */
+  latin1: Set<number> | undefined;
 }
 
 /**
@@ -71,11 +75,11 @@ export class LineSplitter {
     for (let i = 0; i < b.count; i++) {
       const at = { offset: b.offsets[i] as number, next: b.offsets[i + 1] as number };
       const reason = b.bad?.get(i);
-      out.push(
-        reason === undefined
-          ? { ...at, text: b.text.slice(b.from[i], b.to[i]) }
-          : { ...at, reason },
-      );
+      if (reason !== undefined) out.push({ ...at, reason });
+      else {
+        const text = b.text.slice(b.from[i], b.to[i]);
+        out.push(b.latin1?.has(i) === true ? { ...at, text, latin1: true } : { ...at, text });
+      }
     }
     return out;
   }
@@ -83,7 +87,15 @@ export class LineSplitter {
   /** Adds bytes and returns every line they complete as one {@link LineBlock}. */
   cut(chunk: Buffer): LineBlock {
     const buf = this.#pending.length > 0 ? Buffer.concat([this.#pending, chunk]) : chunk;
-    const b: LineBlock = { text: "", count: 0, from: [], to: [], offsets: [], bad: undefined };
+    const b: LineBlock = {
+      text: "",
+      count: 0,
+      from: [],
+      to: [],
+      offsets: [],
+      bad: undefined,
+      latin1: undefined,
+    };
     const lastNl = buf.lastIndexOf(10);
     if (lastNl < 0) {
       this.#pending = Buffer.from(buf);
@@ -147,9 +159,16 @@ function cutBytes(body: Buffer, base: number, b: LineBlock): void {
     const nl = body.indexOf(10, pos);
     const line = body.subarray(pos, nl);
     if (line.length > MAX_LINE_BYTES) addBad(b, base + pos, tooLong(line.length));
-    else if (!isUtf8(line)) addBad(b, base + pos, "not valid UTF-8 text (binary data?)");
     else {
-      const t = line.toString("utf8");
+      // Not UTF-8: most likely ISO-8859-1 (a caller name written by an older system), where
+      // every byte is a character. Binary garbage decodes too, and the parser then finds its
+      // control bytes.
+      const utf8 = isUtf8(line);
+      if (!utf8) {
+        b.latin1 ??= new Set();
+        b.latin1.add(b.count);
+      }
+      const t = line.toString(utf8 ? "utf8" : "latin1");
       parts.push(t);
       b.from.push(chars);
       b.to.push(chars + t.length);

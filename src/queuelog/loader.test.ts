@@ -167,6 +167,36 @@ describe.each(targets)("loader on $name", (target) => {
     expect(m.rows[1]?.raw).toBe("\\x01\\x02garbage");
   });
 
+  it("loads lines that are not UTF-8 decoded as Latin-1, counted and named", async () => {
+    // Real ISO-8859-1 bytes: "José Müller" with é = 0xE9 and ü = 0xFC, between a line in
+    // UTF-8 ("Zoë", ë = 0xC3 0xAB) and a plain ASCII one.
+    const latin = Buffer.concat([
+      Buffer.from(`${T}|c1|sales|NONE|ENTERQUEUE||Jos`),
+      Buffer.from([0xe9]),
+      Buffer.from(" M"),
+      Buffer.from([0xfc]),
+      Buffer.from("ller|1\n"),
+    ]);
+    const utf8 = Buffer.from(`${T + 1}|c2|sales|NONE|ENTERQUEUE||Zoë|2\n`, "utf8");
+    expect(utf8.includes(Buffer.from([0xc3, 0xab]))).toBe(true);
+    const ascii = Buffer.from(`${T + 2}|c3|sales|NONE|ENTERQUEUE||Bob|3\n`);
+    writeFileSync(path, Buffer.concat([latin, utf8, ascii]));
+    const notices: string[] = [];
+    const s = await load({ onNotice: (x) => notices.push(x.message) });
+    expect(s).toMatchObject({ lines: 3, malformed: 0, latin1: 1 });
+    expect(await storedLines(store, "A")).toEqual([
+      `${T}|c1|sales|NONE|ENTERQUEUE||José Müller|1`,
+      `${T + 1}|c2|sales|NONE|ENTERQUEUE||Zoë|2`,
+      `${T + 2}|c3|sales|NONE|ENTERQUEUE||Bob|3`,
+    ]);
+    const calls = await store.db.selectFrom("qlog_calls").select("caller").orderBy("off").execute();
+    expect(calls.map((c) => c.caller)).toEqual(["José Müller", "Zoë", "Bob"]);
+    expect(notices).toEqual([
+      `${path} offset 0: line is not valid UTF-8; loaded decoded as Latin-1 (ISO-8859-1)`,
+    ]);
+    expect((await readMalformed(store, ["A"])).total).toBe(0);
+  });
+
   it("refuses a file that is not a queue_log, storing nothing", async () => {
     writeFileSync(path, "[general]\nlogfile=yes\nverbose=3\n");
     await expect(load()).rejects.toThrow(

@@ -13,7 +13,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { isTandemError, StoreUnavailableError } from "../errors.js";
 import { EventRows } from "../store/bulk.js";
 import type { Store } from "../store/open.js";
-import { readCheckpoints, readOpenCalls } from "../store/read.js";
+import { readCheckpoints, readOpenCalls, readOpenSessions } from "../store/read.js";
 import { commitBatch, writeHeartbeat } from "../store/write.js";
 import {
   type FileRef,
@@ -24,6 +24,7 @@ import {
 } from "./batcher.js";
 import { CallDeriver } from "./derive.js";
 import { headKey } from "./identity.js";
+import { SessionDeriver } from "./sessions.js";
 import {
   gzipSource,
   identify,
@@ -88,7 +89,14 @@ export interface LoaderOptions {
  *   is not a queue_log or a `.gz` is truncated
  */
 export async function runLoader(o: LoaderOptions): Promise<LoaderStats> {
-  const stats: LoaderStats = { lines: 0, malformed: 0, outOfOrder: 0, batches: 0, retries: 0 };
+  const stats: LoaderStats = {
+    lines: 0,
+    malformed: 0,
+    outOfOrder: 0,
+    latin1: 0,
+    batches: 0,
+    retries: 0,
+  };
   const maxBackoff = o.maxBackoffMs ?? 30_000;
   let backoff = 250;
   for (;;) {
@@ -141,12 +149,14 @@ async function session(o: LoaderOptions, stats: LoaderStats): Promise<void> {
     cps.set(c.file_key, { off: c.off, complete: c.complete === 1, path: c.path });
   }
   const deriver = new CallDeriver(partition, await readOpenCalls(store, partition));
+  const sessions = new SessionDeriver(partition, await readOpenSessions(store, partition));
   let size = 0;
   let orphansDone = false;
   const ctx: StreamContext = {
     store,
     partition,
     deriver,
+    sessions,
     stats,
     batchLines: o.batchLines ?? 5000,
     now: o.now ?? Date.now,
@@ -154,6 +164,7 @@ async function session(o: LoaderOptions, stats: LoaderStats): Promise<void> {
     progress: (p) => o.onProgress?.({ ...p, size: Math.max(size, p.off) }),
     committed: new Map([...cps].map(([k, c]) => [k, c.off])),
     lastEventTime: null,
+    latin1Named: new Map(),
   };
   const setSize = (s: number) => {
     size = s;
@@ -319,6 +330,7 @@ async function finishFromCopy(
       events: new EventRows(ctx.store.pg !== undefined, ctx.partition, file.key),
       malformed: [],
       calls: { inserted: [], updated: [] },
+      sessions: [],
       checkpoint: off,
       expected: ctx.committed.get(file.key) ?? null,
       complete: true,

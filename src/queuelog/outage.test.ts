@@ -1,11 +1,15 @@
 /**
  * Store down and back: a TCP proxy in front of PostgreSQL is stopped while the loader follows
- * a growing file, then restarted on the same port; every line must arrive exactly once.
+ * a growing file, then restarted on the same port; and a SQLite store is locked by another
+ * process for longer than the loader's busy timeout. Every line must arrive exactly once.
  */
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, expect, it } from "vitest";
 import { openStore } from "../store/open.js";
 import { storedLines, storeTargets, TEST_PG_URL } from "../store/store.test-helpers.js";
@@ -114,6 +118,103 @@ it("keeps loading after PostgreSQL goes away and comes back, nothing lost or dou
     await store.close();
     await check.close();
     await proxy.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/**
+ * Another process holding the SQLite store's write lock: `BEGIN EXCLUSIVE` on its own
+ * connection (as a second loader, a backup tool or a hand-run `sqlite3` would), kept until
+ * `release` is called.
+ */
+async function lockSqlite(
+  path: string,
+): Promise<{ child: ChildProcess; release(): Promise<void> }> {
+  const script = `
+    import Database from "better-sqlite3";
+    const db = new Database(${JSON.stringify(path)});
+    db.exec("begin exclusive");
+    db.prepare("update qlog_files set updated_at = updated_at").run();
+    process.stdout.write("locked\\n");
+    process.stdin.once("data", () => { db.exec("commit"); db.close(); process.exit(0); });`;
+  const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+    cwd: fileURLToPath(new URL("../..", import.meta.url)),
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const [first] = (await once(child.stdout ?? child, "data")) as [Buffer];
+  if (!first.toString().includes("locked")) throw new Error(`lock holder said ${first}`);
+  return {
+    child,
+    async release() {
+      const gone = once(child, "exit");
+      child.stdin?.write("release\n");
+      await gone;
+    },
+  };
+}
+
+it("waits out a SQLite store locked by another process, nothing lost or doubled", {
+  timeout: 30_000,
+}, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "tandem-busy-"));
+  const location = join(dir, "store.sqlite");
+  const path = join(dir, "queue_log");
+  const written: string[] = [];
+  const write = (from: number, count: number) => {
+    const ls = Array.from(
+      { length: count },
+      (_, i) => `${T + from + i}|${T}.${from + i}|q|NONE|ENTERQUEUE||${i}|1`,
+    );
+    appendFileSync(path, ls.map((l) => `${l}\n`).join(""));
+    written.push(...ls);
+  };
+  const notices: string[] = [];
+  const ac = new AbortController();
+  // A short busy timeout, so the lock outlasts it and the loader's own retry takes over.
+  const store = await openStore(location, { busyTimeoutMs: 50 });
+  const check = await openStore(location);
+  const count = async () => (await storedLines(check, "S")).length;
+  const until = async (n: number) => {
+    const end = Date.now() + 15_000;
+    while ((await count()) < n && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  };
+  let lock: Awaited<ReturnType<typeof lockSqlite>> | undefined;
+  try {
+    writeFileSync(path, "");
+    write(0, 500);
+    const done = runLoader({
+      store,
+      partition: "S",
+      path,
+      pollMs: 20,
+      heartbeatMs: 50,
+      batchLines: 100,
+      maxBackoffMs: 400,
+      signal: ac.signal,
+      onNotice: (n) => notices.push(n.message),
+    });
+    await until(500);
+    lock = await lockSqlite(location);
+    write(500, 700);
+    await new Promise((r) => setTimeout(r, 1500));
+    // Readers still read under the lock (WAL), and nothing of the new lines got in.
+    expect(await count()).toBe(500);
+    expect(notices.some((m) => m.includes("unavailable") && m.includes("locked"))).toBe(true);
+    await lock.release();
+    lock = undefined;
+    write(1200, 300);
+    await until(1500);
+    ac.abort();
+    const stats = await done;
+    expect(stats.retries).toBeGreaterThan(0);
+    const stored = await storedLines(check, "S");
+    expect(stored).toHaveLength(written.length);
+    expect([...stored].sort()).toEqual([...written].sort());
+  } finally {
+    ac.abort();
+    if (lock !== undefined) await lock.release();
+    await store.close();
+    await check.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

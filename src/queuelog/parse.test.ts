@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { CallDeriver } from "./derive.js";
 import { formatEvent, type QueueLogEvent } from "./event.js";
 import { LineSplitter } from "./lines.js";
-import { isMalformed, parseLine } from "./parse.js";
+import { hasControl, isMalformed, parseLine, parseRange } from "./parse.js";
 import { namedFields, VERBS, verbKind } from "./verbs.js";
 
 const T = 1_700_000_000;
@@ -173,6 +173,40 @@ describe("parseLine", () => {
     );
     expect(reason(`${T + 60}|a|q|NONE|CONNECT`, T)).toBe("parsed");
   });
+
+  it("parses a chunk known to hold no control character the same way, line by line", () => {
+    const lines = [
+      ...SAMPLES.map(([, l]) => l),
+      "hello world",
+      "",
+      "a|b|c",
+      "17x|a|q|NONE|CONNECT|1",
+      `${T}|a|q|NONE|CON NECT|1`,
+      `${T}|a|q|NONE|`,
+      `${T}|a|q|NONE|X|1|2|3|4|5|6|7`,
+    ];
+    const chunk = lines.join("\n");
+    expect(hasControl(chunk)).toBe(false);
+    expect(hasControl(`${chunk}\u0001`)).toBe(true);
+    expect(hasControl("a\tb\r")).toBe(false);
+    let at = 0;
+    for (const l of lines) {
+      const slow = parseRange(chunk, at, at + l.length);
+      expect(parseRange(chunk, at, at + l.length, undefined, true)).toEqual(slow);
+      at += l.length + 1;
+    }
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom("1", "|", "a", "Z", " ", "_", "é"), { maxLength: 30 }),
+        (cs) => {
+          const l = `x\n${cs.join("")}\ny`;
+          expect(parseRange(l, 2, l.length - 2, undefined, true)).toEqual(
+            parseRange(l, 2, l.length - 2),
+          );
+        },
+      ),
+    );
+  });
 });
 
 describe("LineSplitter", () => {
@@ -193,12 +227,14 @@ describe("LineSplitter", () => {
     expect(whole.map((l) => l.offset)).toEqual([0, 36, 74, 75]);
   });
 
-  it("holds back a partial last line and rejects non-UTF-8 and endless lines", () => {
+  it("holds back a partial last line, decodes non-UTF-8 as Latin-1 and cuts endless lines", () => {
     const s = new LineSplitter(100);
     expect(s.push(Buffer.from("abc"))).toEqual([]);
     expect(s.pendingBytes).toBe(3);
-    expect(s.push(Buffer.from([0x64, 0xff, 0x0a]))).toEqual([
-      { offset: 100, next: 106, reason: "not valid UTF-8 text (binary data?)" },
+    // 0xFF is never UTF-8; in ISO-8859-1 it is ÿ. The next line is UTF-8 again (é = C3 A9).
+    expect(s.push(Buffer.from([0x64, 0xff, 0x0a, 0x65, 0xc3, 0xa9, 0x0a]))).toEqual([
+      { offset: 100, next: 106, text: "abcd\u00ff", latin1: true },
+      { offset: 106, next: 110, text: "e\u00e9" },
     ]);
     const big = new LineSplitter(0).push(Buffer.alloc(70_000, 0x41));
     expect(big).toEqual([

@@ -1,10 +1,11 @@
 /**
- * `tandem report hours`: call figures per hour of the day (local time of the machine running
- * the report, or `TZ`), summed over every day of the window.
+ * `tandem report hours`: call figures per hour of the day (local time of the scope's time
+ * zone: `--tz`, else the machine's or `TZ`), summed over every day of the window.
  */
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import { type CallFigures, type CallSums, callAggregates, figures } from "./metrics.js";
 import { type Scope, scopedCalls } from "./scope.js";
+import { type ZoneSegment, zoneSegments } from "./zone.js";
 
 /** One hour of the day. */
 export interface HourRow extends CallFigures {
@@ -30,27 +31,56 @@ const SUM_KEYS = [
 ] as const;
 
 /**
- * The hours report: 24 rows. The store groups by absolute hour; the local hour of each is
- * found here, so days with a daylight-saving change land in the right rows.
+ * The hours report: 24 rows. Each call counts in the local hour of day of its enter time, to
+ * the second, in any zone: half- and quarter-hour offsets (Asia/Kolkata +05:30,
+ * Asia/Kathmandu +05:45) and daylight-saving changes inside the window included. The zone's
+ * offsets over the calls' span are worked out first, and the store groups by local hour with
+ * one offset per segment, so it still returns at most 24 rows per segment.
  */
 export async function hoursReport(s: Scope): Promise<HourRow[]> {
-  const rows = await scopedCalls(s)
-    .select(sql<number>`enter_time - enter_time % 3600`.as("bucket"))
-    .select(callAggregates(s))
-    .groupBy(sql`enter_time - enter_time % 3600`)
-    .execute();
+  const span = await scopedCalls(s)
+    .select((eb) => [eb.fn.min("enter_time").as("lo"), eb.fn.max("enter_time").as("hi")])
+    .executeTakeFirst();
   const acc: CallSums[] = Array.from({ length: 24 }, () => {
     const z = Object.fromEntries(SUM_KEYS.map((k) => [k, 0])) as unknown as CallSums;
     z.wait_max = null;
     return z;
   });
-  for (const r of rows) {
-    const hour = new Date(Number(r.bucket) * 1000).getHours();
-    const a = acc[hour] as CallSums;
-    for (const k of SUM_KEYS) a[k] += Number(r[k] ?? 0);
-    if (r.wait_max !== null && r.wait_max !== undefined) {
-      a.wait_max = Math.max(a.wait_max ?? 0, Number(r.wait_max));
+  if (span?.lo !== null && span?.lo !== undefined && span.hi !== null) {
+    const hour = localHour(zoneSegments(s.timeZone, Number(span.lo), Number(span.hi)));
+    const rows = await scopedCalls(s)
+      .select(hour.as("hour"))
+      .select(callAggregates(s))
+      .groupBy(hour)
+      .execute();
+    for (const r of rows) {
+      const a = acc[Number(r.hour)] as CallSums;
+      for (const k of SUM_KEYS) a[k] += Number(r[k] ?? 0);
+      if (r.wait_max !== null && r.wait_max !== undefined) {
+        a.wait_max = Math.max(a.wait_max ?? 0, Number(r.wait_max));
+      }
     }
   }
   return acc.map((a, hour) => ({ hour, ...figures(a) }));
+}
+
+/**
+ * The local hour of day (0–23) of `enter_time` as SQL: the local time is enter_time plus the
+ * offset of its segment; its second of the day, divided by 3600 (integer division on both
+ * databases). The numbers are inlined, not bound, so the select and the group by are one
+ * expression to PostgreSQL.
+ */
+function localHour(segments: readonly ZoneSegment[]): RawBuilder<number> {
+  let local: RawBuilder<unknown> = sql`enter_time + ${sql.lit(segments[0]?.offset ?? 0)}`;
+  if (segments.length > 1) {
+    const arms = segments
+      .slice(1)
+      .reverse()
+      .map(
+        (seg) =>
+          sql`when enter_time >= ${sql.lit(seg.start)} then enter_time + ${sql.lit(seg.offset)}`,
+      );
+    local = sql`case ${sql.join(arms, sql` `)} else ${local} end`;
+  }
+  return sql<number>`(((${local}) % 86400 + 86400) % 86400) / 3600`;
 }

@@ -14,3 +14,4 @@ export { END_OF_TIME, openScope, type ReportOptions, type Scope } from "./scope.
 export { type ServerRow, serversReport } from "./servers.js";
 export { type Interval, replaySessions, unionSeconds } from "./sessions.js";
 export { parseSource, type Source, type SourcePartition } from "./source.js";
+export { defaultTimeZone, isTimeZone, offsetAt, type ZoneSegment, zoneSegments } from "./zone.js";

@@ -1,3 +1,6 @@
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -7,6 +10,7 @@ import { storeTargets, withStore } from "../store/store.test-helpers.js";
 import { agentsReport } from "./agents.js";
 import { callsReport } from "./calls.js";
 import { hoursReport } from "./hours.js";
+import { nowReport } from "./now.js";
 import { queuesReport } from "./queues.js";
 import { openScope, type ReportOptions } from "./scope.js";
 import { serversReport } from "./servers.js";
@@ -243,6 +247,145 @@ describe.each(targets)("reports on $name", (target) => {
   });
 });
 
+describe.each(targets)("hours in zones with odd offsets and DST on $name", (target) => {
+  // Hand-computed in fixtures/hours-tz.md: [hour, offered, answered, abandoned, exitEmpty].
+  const expected: Record<string, number[][]> = {
+    "Asia/Kolkata": [
+      [5, 1, 0, 0, 1],
+      [6, 4, 1, 0, 3],
+      [7, 4, 0, 1, 3],
+    ],
+    "Asia/Kathmandu": [
+      [5, 1, 0, 0, 1],
+      [6, 3, 1, 0, 2],
+      [7, 4, 0, 1, 3],
+      [8, 1, 0, 0, 1],
+    ],
+    "Europe/Berlin": [
+      [1, 2, 0, 0, 2],
+      [2, 2, 0, 0, 2],
+      [3, 3, 1, 1, 1],
+      [4, 2, 0, 0, 2],
+    ],
+  };
+  let location = "";
+  beforeAll(async () => {
+    location = target.fresh();
+    await withStore(location, (store) =>
+      runLoader({ store, partition: "Z", path: fixture("hours-tz.queue_log"), once: true }),
+    );
+  });
+
+  it.each(Object.keys(expected))("buckets by the local hour of day in %s", async (timeZone) => {
+    const s = await openScope("sql:Z", location, { timeZone });
+    try {
+      const hours = await hoursReport(s);
+      expect(hours).toHaveLength(24);
+      expect(
+        hours
+          .filter((h) => h.offered > 0)
+          .map((h) => [h.hour, h.offered, h.answered, h.abandoned, h.exitEmpty]),
+      ).toEqual(expected[timeZone]);
+      const answered = hours.find((h) => h.answered > 0);
+      expect(answered).toMatchObject({ avgWait: 10, maxWait: 10, avgTalk: 100, serviceLevel: 100 });
+      expect(hours.find((h) => h.abandoned > 0)?.avgAbandonWait).toBe(30);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("takes the zone from --tz on the command line", async () => {
+    const out: string[] = [];
+    const spy = vi.spyOn(process.stdout, "write").mockImplementation((x) => {
+      out.push(String(x));
+      return true;
+    });
+    try {
+      const program = new Command().exitOverride();
+      registerReport(program);
+      await program.parseAsync(
+        [
+          "report",
+          "hours",
+          "--source",
+          "sql:Z",
+          "--store",
+          location,
+          "--tz",
+          "Asia/Kathmandu",
+          "--json",
+        ],
+        { from: "user" },
+      );
+    } finally {
+      spy.mockRestore();
+    }
+    const rows = JSON.parse(out.join("")) as { hour: number; offered: number }[];
+    expect(rows.filter((r) => r.offered > 0).map((r) => [r.hour, r.offered])).toEqual(
+      expected["Asia/Kathmandu"]?.map(([h, n]) => [h, n]),
+    );
+  });
+});
+
+describe.each(targets)("agent sessions begun long before the window on $name", (target) => {
+  const D = 86_400;
+  // Window [T, T+3600). Agent/201 logged in three days before it and logs off at T+1800:
+  // logged in 1800 s. Agent/202 joined "support" two days before, paused ("Training") ten
+  // seconds later, unpauses at T+600 and leaves the queue at T+3000: logged in 3000 s,
+  // paused 600 s. Nothing of either agent happens in the 24 h before the window.
+  const before = [
+    `${T - 3 * D}|NONE|NONE|Agent/201|AGENTLOGIN|SIP/201`,
+    `${T - 2 * D}|NONE|support|Agent/202|ADDMEMBER|SIP/202`,
+    `${T - 2 * D + 10}|NONE|support|Agent/202|PAUSE|Training`,
+  ];
+  const during = [
+    `${T + 600}|NONE|support|Agent/202|UNPAUSE|`,
+    `${T + 1800}|NONE|NONE|Agent/201|AGENTLOGOFF|SIP/201|1800`,
+    `${T + 3000}|NONE|support|Agent/202|REMOVEMEMBER|SIP/202`,
+  ];
+  let location = "";
+  beforeAll(async () => {
+    location = target.fresh();
+    const dir = mkdtempSync(join(tmpdir(), "tandem-sessions-"));
+    const path = join(dir, "queue_log");
+    try {
+      // Two loader runs: the second rebuilds the open sessions from the store.
+      writeFileSync(path, before.map((l) => `${l}\n`).join(""));
+      await withStore(location, (store) => runLoader({ store, partition: "L", path, once: true }));
+      appendFileSync(path, during.map((l) => `${l}\n`).join(""));
+      await withStore(location, (store) => runLoader({ store, partition: "L", path, once: true }));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("counts the whole window for an agent logged in days before it", async () => {
+    const s = await openScope("sql:L", location, { from: T, to: T + 3600 });
+    try {
+      const rows = await agentsReport(s);
+      expect(rows.map((r) => [r.agent, r.loggedIn, r.paused, r.pauses])).toEqual([
+        ["Agent/201", 1800, 0, {}],
+        ["Agent/202", 3000, 600, { Training: 600 }],
+      ]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("shows them logged in and paused in the live view", async () => {
+    const s = await openScope("sql:L", location);
+    try {
+      const now = await nowReport(s, T + 100);
+      expect(now.agents).toEqual([
+        { agent: "Agent/201", servers: ["L"], paused: false, reason: null },
+        { agent: "Agent/202", servers: ["L"], paused: true, reason: "Training" },
+      ]);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe("file: source", () => {
   it("reports straight off a queue_log file, same numbers as the store", async () => {
     const s = await openScope(`file:${fixture("golden.queue_log")}`, undefined, { to: T + 2000 });
@@ -317,6 +460,9 @@ describe("file: source", () => {
     );
     await expect(run(["queues", "--source", "sql:A", "--sl", "-3"])).rejects.toThrow(
       '--sl "-3" is not a whole number',
+    );
+    await expect(run(["hours", "--source", "sql:A", "--tz", "Mars/Olympus"])).rejects.toThrow(
+      '--tz "Mars/Olympus" is not a time zone: expected an IANA name such as Asia/Kolkata or UTC',
     );
   });
 });

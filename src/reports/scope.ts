@@ -9,6 +9,7 @@ import { openStore, type Store } from "../store/open.js";
 import { listPartitions } from "../store/read.js";
 import type { StoreSchema } from "../store/schema.js";
 import { parseSource, type SourcePartition } from "./source.js";
+import { defaultTimeZone } from "./zone.js";
 
 /** The end of time for an open window (fits in bigint and in a double). */
 export const END_OF_TIME = 2 ** 52;
@@ -27,6 +28,11 @@ export interface ReportOptions {
   sl?: number;
   /** Abandons after at most this many seconds of waiting are short. @default 5 */
   shortAbandon?: number;
+  /**
+   * IANA time zone whose local hours the `hours` report buckets by (`Asia/Kolkata`).
+   * @default the machine's zone, or `TZ`
+   */
+  timeZone?: string;
 }
 
 /** A source opened for reporting. */
@@ -40,6 +46,7 @@ export interface Scope {
   agents: readonly string[];
   sl: number;
   shortAbandon: number;
+  timeZone: string;
   /** Lines of a `file:` source kept aside as malformed. */
   malformed: number;
   /** Closes the store if the scope opened it. */
@@ -70,6 +77,7 @@ export async function openScope(
     agents: o.agents ?? [],
     sl: o.sl ?? 20,
     shortAbandon: o.shortAbandon ?? 5,
+    timeZone: o.timeZone ?? defaultTimeZone(),
   };
   if (parsed.kind === "file") {
     const store = await openStore(":memory:");

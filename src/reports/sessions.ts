@@ -1,25 +1,9 @@
 /**
- * Replays agent events (logins, memberships, pauses) into intervals: when each agent was
- * logged in and when paused, with the pause reason. Used by the agents and now reports.
+ * Agent login and pause intervals for the agents and now reports, read from the sessions the
+ * loader derived (`qlog_sessions`): exact at any window, however long before it an agent
+ * logged in or paused.
  */
 import { agentExpr, agentPartitions, type Scope } from "./scope.js";
-
-/** Verbs that move an agent's session or pause state. */
-export const SESSION_VERBS = [
-  "AGENTLOGIN",
-  "AGENTLOGOFF",
-  "AGENTCALLBACKLOGIN",
-  "AGENTCALLBACKLOGOFF",
-  "ADDMEMBER",
-  "REMOVEMEMBER",
-  "PAUSE",
-  "UNPAUSE",
-  "PAUSEALL",
-  "UNPAUSEALL",
-] as const;
-
-/** How far before the window start the replay begins, to know who was already logged in. */
-export const LOOKBACK_SECONDS = 86_400;
 
 /** One interval of an agent's state. */
 export interface Interval {
@@ -37,120 +21,35 @@ export interface Sessions {
   pauses: Interval[];
 }
 
-interface AgentState {
-  login: number | null;
-  queues: Set<string>;
-  since: number | null;
-  pause: { start: number; reason: string } | null;
-}
-
 /**
- * Replays the agent events of the scope's agent partitions (those without a dash) from
- * {@link LOOKBACK_SECONDS} before the window up to `until`, clipping intervals to
- * [from, until). A `QUEUESTART` ends the sessions of its own partition only.
+ * The login and pause intervals of the scope's agent partitions (those without a dash) that
+ * overlap [from, until), clipped to it. Logged in means an AGENT(CALLBACK)LOGIN session or a
+ * membership of at least one queue; one interval per session row (overlaps are merged by
+ * {@link unionSeconds}). A session still open is cut at `until`.
  */
 export async function replaySessions(s: Scope, until: number): Promise<Sessions> {
   const parts = agentPartitions(s);
   const out: Sessions = { logins: [], pauses: [] };
-  if (parts.length === 0) return out;
+  if (parts.length === 0 || until <= s.from) return out;
+  const name = agentExpr(s);
   let q = s.store.db
-    .selectFrom("qlog_events")
-    .select(["partition", "time", "queue", "verb", "data1"])
-    .select(agentExpr(s).as("name"))
+    .selectFrom("qlog_sessions")
+    .select(["partition", "kind", "reason", "start_time", "end_time"])
+    .select(name.as("name"))
     .where("partition", "in", parts)
-    .where("time", ">=", Math.max(0, s.from - LOOKBACK_SECONDS))
-    .where("time", "<", until)
-    .where((eb) => eb.or([eb("verb", "in", [...SESSION_VERBS]), eb("verb", "=", "QUEUESTART")]));
-  if (s.agents.length > 0) {
-    q = q.where((eb) => eb.or([eb(agentExpr(s), "in", s.agents), eb("verb", "=", "QUEUESTART")]));
-  }
-  const rows = await q
-    .orderBy("time")
-    .orderBy("partition")
-    .orderBy("file_key")
-    .orderBy("off")
-    .execute();
-  const states = new Map<string, AgentState>();
-  const clip = (i: Interval) => {
-    const start = Math.max(i.start, s.from);
-    const end = Math.min(i.end, until);
-    return end > start ? { ...i, start, end } : null;
-  };
-  const closeLogin = (key: string, st: AgentState, t: number) => {
-    if (st.since === null) return;
-    const [partition, agent] = splitKey(key);
-    const iv = clip({ agent, partition, start: st.since, end: t });
-    if (iv !== null) out.logins.push(iv);
-    st.since = null;
-  };
-  const closePause = (key: string, st: AgentState, t: number) => {
-    if (st.pause === null) return;
-    const [partition, agent] = splitKey(key);
-    const iv = clip({ agent, partition, start: st.pause.start, end: t, reason: st.pause.reason });
-    if (iv !== null) out.pauses.push(iv);
-    st.pause = null;
-  };
-  const refresh = (key: string, st: AgentState, t: number) => {
-    const on = st.login !== null || st.queues.size > 0;
-    if (on && st.since === null) st.since = t;
-    if (!on) {
-      closeLogin(key, st, t);
-      closePause(key, st, t);
-    }
-  };
+    .where("start_time", "<", until)
+    .where((eb) => eb.or([eb("end_time", "is", null), eb("end_time", ">", s.from)]));
+  if (s.agents.length > 0) q = q.where((eb) => eb(name, "in", s.agents));
+  const rows = await q.orderBy("start_time").execute();
   for (const r of rows) {
-    const t = Number(r.time);
-    if (r.verb === "QUEUESTART") {
-      for (const [key, st] of states) {
-        if (!key.startsWith(`${r.partition}\u0000`)) continue;
-        closeLogin(key, st, t);
-        closePause(key, st, t);
-        st.login = null;
-        st.queues.clear();
-      }
-      continue;
-    }
-    const key = `${r.partition}\u0000${r.name}`;
-    let st = states.get(key);
-    if (st === undefined) {
-      st = { login: null, queues: new Set(), since: null, pause: null };
-      states.set(key, st);
-    }
-    switch (r.verb) {
-      case "AGENTLOGIN":
-      case "AGENTCALLBACKLOGIN":
-        st.login = t;
-        break;
-      case "AGENTLOGOFF":
-      case "AGENTCALLBACKLOGOFF":
-        st.login = null;
-        break;
-      case "ADDMEMBER":
-        st.queues.add(r.queue);
-        break;
-      case "REMOVEMEMBER":
-        st.queues.delete(r.queue);
-        break;
-      case "PAUSE":
-      case "PAUSEALL":
-        // Paused in several queues at once (FreePBX writes one line per queue) is one pause.
-        if (st.pause === null) st.pause = { start: t, reason: r.data1 };
-        break;
-      default:
-        closePause(key, st, t);
-    }
-    refresh(key, st, t);
-  }
-  for (const [key, st] of states) {
-    closeLogin(key, st, until);
-    closePause(key, st, until);
+    const start = Math.max(Number(r.start_time), s.from);
+    const end = Math.min(r.end_time === null ? until : Number(r.end_time), until);
+    if (end <= start) continue;
+    const iv: Interval = { agent: r.name, partition: r.partition, start, end };
+    if (r.kind === "pause") out.pauses.push({ ...iv, reason: r.reason });
+    else out.logins.push(iv);
   }
   return out;
-}
-
-function splitKey(key: string): [string, string] {
-  const i = key.indexOf("\u0000");
-  return [key.slice(0, i), key.slice(i + 1)];
 }
 
 /**

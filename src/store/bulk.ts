@@ -148,12 +148,18 @@ export async function copyCallsPg(
   client: pg.ClientBase,
   rows: readonly CallTable[],
 ): Promise<void> {
-  const parts = new Array<string>(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i] as CallTable;
-    parts[i] = `${CALL_COLS.map((c) => copyNullable(r[c])).join("\t")}\n`;
+  let text = "";
+  const n = copyNullable;
+  const t = copyField;
+  for (const r of rows) {
+    // Spelled out column by column (in CALL_COLS order) rather than mapped over the column
+    // list: this runs for a third of all lines and the generic form allocated per field.
+    text +=
+      `${t(r.partition)}\t${t(r.file_key)}\t${r.off}\t${t(r.callid)}\t${t(r.queue)}\t` +
+      `${t(r.caller)}\t${r.enter_time}\t${n(r.connect_time)}\t${n(r.end_time)}\t` +
+      `${n(r.end_verb)}\t${n(r.agent)}\t${n(r.wait)}\t${n(r.talk)}\t${n(r.position)}\n`;
   }
-  await copyFrom(client, "qlog_calls", CALL_COLS, Buffer.from(parts.join(""), "utf8"));
+  await copyFrom(client, "qlog_calls", CALL_COLS, Buffer.from(text, "utf8"));
 }
 
 /**

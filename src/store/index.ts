@@ -6,6 +6,7 @@ export {
   DEFAULT_STORE_PATH,
   defaultStoreLocation,
   isPostgresUrl,
+  type OpenStoreOptions,
   openStore,
   redact,
   type Store,
@@ -16,6 +17,7 @@ export {
   readHeartbeats,
   readMalformed,
   readOpenCalls,
+  readOpenSessions,
 } from "./read.js";
 export type {
   CallTable,
@@ -23,6 +25,7 @@ export type {
   FileTable,
   LoaderTable,
   MalformedTable,
+  SessionTable,
   StoreSchema,
 } from "./schema.js";
 export {

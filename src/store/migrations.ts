@@ -3,6 +3,8 @@
  * and PostgreSQL accept, so one list serves both; only an index method differs.
  */
 import { type Kysely, type Migration, PostgresAdapter, sql } from "kysely";
+import { SESSION_VERBS, SessionDeriver, type SessionRow } from "../queuelog/sessions.js";
+import type { StoreSchema } from "./schema.js";
 
 function isPostgres(db: Kysely<unknown>): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
@@ -121,4 +123,73 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "002_sessions": {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // Agent sessions as rows derived at load time, so a report knows who was logged in and
+      // paused at the window start however long ago they logged in.
+      await db.schema
+        .createTable("qlog_sessions")
+        .addColumn("partition", "text", (c) => c.notNull())
+        .addColumn("file_key", "text", (c) => c.notNull())
+        .addColumn("off", "bigint", (c) => c.notNull())
+        .addColumn("agent", "text", (c) => c.notNull())
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("queue", "text", (c) => c.notNull())
+        .addColumn("reason", "text", (c) => c.notNull())
+        .addColumn("start_time", "bigint", (c) => c.notNull())
+        .addColumn("end_time", "bigint")
+        .addPrimaryKeyConstraint("qlog_sessions_pk", ["partition", "file_key", "off"])
+        .execute();
+      // Reports take the sessions that end after the window start or have not ended (null);
+      // the loader reloads the open ones after a restart.
+      await db.schema
+        .createIndex("qlog_sessions_end")
+        .on("qlog_sessions")
+        .columns(["partition", "end_time"])
+        .execute();
+      await backfillSessions(db as unknown as Kysely<StoreSchema>);
+    },
+  },
 };
+
+/** Derives the sessions of the lines a store already held before it had the table. */
+async function backfillSessions(db: Kysely<StoreSchema>): Promise<void> {
+  const lines = await db
+    .selectFrom("qlog_events")
+    .select(["partition", "file_key", "off", "time", "callid", "queue", "agent", "verb", "data1"])
+    .where("verb", "in", SESSION_VERBS)
+    .orderBy("partition")
+    .orderBy("time")
+    .orderBy("file_key")
+    .orderBy("off")
+    .execute();
+  const rows: SessionRow[] = [];
+  let deriver: SessionDeriver | undefined;
+  let partition: string | undefined;
+  for (const l of lines) {
+    if (l.partition !== partition) {
+      if (deriver !== undefined) rows.push(...deriver.takeChanged());
+      partition = l.partition;
+      deriver = new SessionDeriver(l.partition, []);
+    }
+    deriver?.apply(
+      {
+        time: Number(l.time),
+        callid: l.callid,
+        queue: l.queue,
+        agent: l.agent,
+        verb: l.verb,
+        data: [l.data1],
+      },
+      l.file_key,
+      Number(l.off),
+    );
+  }
+  if (deriver !== undefined) rows.push(...deriver.takeChanged());
+  for (let i = 0; i < rows.length; i += 500) {
+    await db
+      .insertInto("qlog_sessions")
+      .values(rows.slice(i, i + 500))
+      .execute();
+  }
+}

@@ -27,6 +27,16 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/** Options of {@link openStore}. */
+export interface OpenStoreOptions {
+  /**
+   * How long a SQLite write waits for another process's lock before it fails (and the loader
+   * backs off and retries). No effect on PostgreSQL.
+   * @default 10000
+   */
+  busyTimeoutMs?: number;
+}
+
 /** The store location used when none is given: `$TANDEM_STORE` or {@link DEFAULT_STORE_PATH}. */
 export function defaultStoreLocation(): string {
   return process.env.TANDEM_STORE || DEFAULT_STORE_PATH;
@@ -50,7 +60,10 @@ export function isPostgresUrl(location: string): boolean {
  * ```
  * @throws StoreUnavailableError when it cannot be reached, created or migrated
  */
-export async function openStore(location: string = defaultStoreLocation()): Promise<Store> {
+export async function openStore(
+  location: string = defaultStoreLocation(),
+  options: OpenStoreOptions = {},
+): Promise<Store> {
   const pgUrl = isPostgresUrl(location);
   const shown = pgUrl ? redact(location) : location;
   let db: Kysely<StoreSchema> | undefined;
@@ -67,7 +80,7 @@ export async function openStore(location: string = defaultStoreLocation()): Prom
       if (schema !== undefined)
         await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
     } else {
-      sqlite = openSqlite(location);
+      sqlite = openSqlite(location, options.busyTimeoutMs ?? 10_000);
       db = new Kysely<StoreSchema>({ dialect: new AtomicDdlSqliteDialect({ database: sqlite }) });
     }
     const migrator = new Migrator({
@@ -115,14 +128,14 @@ class AtomicDdlSqliteDialect extends SqliteDialect {
   }
 }
 
-function openSqlite(path: string): Database.Database {
+function openSqlite(path: string, busyTimeoutMs: number): Database.Database {
   if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
   const database = new Database(path);
   // WAL lets reports read while a loader writes; NORMAL sync is durable against a killed
   // process (the crash the loader is built to survive), though not against power loss.
   database.pragma("journal_mode = WAL");
   database.pragma("synchronous = NORMAL");
-  database.pragma("busy_timeout = 10000");
+  database.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   return database;
 }
 

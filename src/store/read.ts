@@ -4,7 +4,7 @@
  */
 import type { Selectable } from "kysely";
 import type { Store } from "./open.js";
-import type { CallTable, FileTable, LoaderTable, MalformedTable } from "./schema.js";
+import type { CallTable, FileTable, LoaderTable, MalformedTable, SessionTable } from "./schema.js";
 
 /** Every file checkpoint of a partition, newest first. */
 export async function readCheckpoints(store: Store, partition: string): Promise<FileTable[]> {
@@ -23,6 +23,17 @@ export async function readOpenCalls(store: Store, partition: string): Promise<Ca
     .selectAll()
     .where("partition", "=", partition)
     .where("end_time", "is", null)
+    .execute();
+}
+
+/** The sessions of a partition that have not ended (to rebuild the session deriver). */
+export async function readOpenSessions(store: Store, partition: string): Promise<SessionTable[]> {
+  return store.db
+    .selectFrom("qlog_sessions")
+    .selectAll()
+    .where("partition", "=", partition)
+    .where("end_time", "is", null)
+    .orderBy("start_time")
     .execute();
 }
 

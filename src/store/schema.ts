@@ -48,6 +48,30 @@ export interface CallTable {
   position: number | null;
 }
 
+/**
+ * One stretch of an agent's state, derived at load time: a login (AGENTLOGIN or
+ * AGENTCALLBACKLOGIN up to its logoff), a membership of one queue (ADDMEMBER up to
+ * REMOVEMEMBER) or a pause (PAUSE/PAUSEALL up to UNPAUSE/UNPAUSEALL, or until the agent is
+ * neither logged in nor a member of any queue). A QUEUESTART ends every one of its partition.
+ */
+export interface SessionTable {
+  partition: string;
+  /** Content key of the file of the line that began it. */
+  file_key: string;
+  /** Offset of that line. */
+  off: number;
+  /** Agent as written in the line. */
+  agent: string;
+  kind: "login" | "member" | "pause";
+  /** The queue of a membership; `""` otherwise. */
+  queue: string;
+  /** The reason of a pause (PAUSE's data field); `""` otherwise. */
+  reason: string;
+  start_time: number;
+  /** `null` while it lasts. */
+  end_time: number | null;
+}
+
 /** A line that was not a queue_log event, with why. */
 export interface MalformedTable {
   partition: string;
@@ -93,6 +117,7 @@ export interface LoaderTable {
 export interface StoreSchema {
   qlog_events: EventTable;
   qlog_calls: CallTable;
+  qlog_sessions: SessionTable;
   qlog_malformed: MalformedTable;
   qlog_files: FileTable;
   qlog_loaders: LoaderTable;

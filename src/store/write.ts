@@ -15,7 +15,7 @@ import {
   updateCallsPg,
 } from "./bulk.js";
 import type { Store } from "./open.js";
-import type { CallTable, EventTable, LoaderTable } from "./schema.js";
+import type { CallTable, EventTable, LoaderTable, SessionTable } from "./schema.js";
 
 /** A line that parsed, with where it was. */
 export interface LocatedEvent {
@@ -39,6 +39,8 @@ export interface LoadBatch {
   malformed: LocatedMalformed[];
   /** Call rows the lines changed, new ones apart from ones an earlier batch stored. */
   calls: { inserted: CallTable[]; updated: CallTable[] };
+  /** Agent session rows the lines opened or closed. */
+  sessions: SessionTable[];
   /** Offset of the first byte of the file not yet loaded after this batch. */
   checkpoint: number;
   /**
@@ -118,7 +120,10 @@ async function commitPg(store: Store, pool: pg.Pool, b: LoadBatch): Promise<void
   }
 }
 
-/** The checkpoint's compare-and-set, the malformed lines and the heartbeat of a batch. */
+/**
+ * The checkpoint's compare-and-set, the malformed lines, the agent sessions (a few rows per
+ * batch, one upsert on both databases) and the heartbeat of a batch.
+ */
 async function writeMeta(store: Store, run: Run, b: LoadBatch): Promise<void> {
   const now = Date.now();
   await moveCheckpoint(store, run, b, now);
@@ -137,6 +142,18 @@ async function writeMeta(store: Store, run: Run, b: LoadBatch): Promise<void> {
         .insertInto("qlog_malformed")
         .values(rows)
         .onConflict((oc) => oc.doNothing()),
+    );
+  }
+  for (let i = 0; i < b.sessions.length; i += ROWS_PER_INSERT) {
+    await run(
+      store.db
+        .insertInto("qlog_sessions")
+        .values(b.sessions.slice(i, i + ROWS_PER_INSERT))
+        .onConflict((oc) =>
+          oc
+            .columns(["partition", "file_key", "off"])
+            .doUpdateSet((eb) => ({ end_time: eb.ref("excluded.end_time") })),
+        ),
     );
   }
   if (b.loader !== undefined) await run(loaderUpsert(store.db, b.loader));

@@ -105,7 +105,8 @@ async function qload(o: QloadOptions): Promise<void> {
     } else {
       process.stderr.write(
         `tandem qload: ${stats.lines} lines loaded into partition "${o.partition}" of ${store.location}` +
-          `, ${stats.malformed} malformed line(s) kept aside, ${stats.outOfOrder} out of time order\n`,
+          `, ${stats.malformed} malformed line(s) kept aside, ${stats.outOfOrder} out of time order` +
+          `${stats.latin1 > 0 ? `, ${stats.latin1} not UTF-8 (decoded as Latin-1)` : ""}\n`,
       );
     }
   } finally {

@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { UsageError } from "../../errors.js";
 import {
   type Format,
+  isTimeZone,
   openScope,
   REPORT_NAMES,
   type ReportName,
@@ -23,6 +24,7 @@ interface ReportCliOptions {
   agent?: string[];
   sl: string;
   shortAbandon: string;
+  tz?: string;
   format: string;
   json?: boolean;
 }
@@ -61,6 +63,10 @@ export function registerReport(program: Command): void {
     )
     .option("--sl <seconds>", "service level threshold: answered within this many seconds", "20")
     .option("--short-abandon <seconds>", "abandons within this many seconds are short", "5")
+    .option(
+      "--tz <zone>",
+      "IANA time zone of the hours report, e.g. Asia/Kolkata (default: the machine's, or $TZ)",
+    )
     .option("--format <format>", "table, csv or json", "table")
     .option("--json", "same as --format json")
     .addHelpText(
@@ -70,7 +76,7 @@ Reports (exact definitions in docs/reports.md):
   queues   per queue: offered, answered, abandoned (short), timeouts, exit with key, exit
            empty, transferred, open, service level, waits and talk time
   agents   per agent: calls answered, talk time, rings not answered, logged-in and paused time
-  hours    the queue figures per hour of the day (local time)
+  hours    the queue figures per hour of the day (local time of --tz, exact for any offset)
   servers  the queue figures per partition: which server took and answered the calls
   calls    every call with its server, outcome, agent, wait and talk; open calls apart
   now      calls waiting and talking, agents logged in and paused, loader lag
@@ -95,6 +101,11 @@ async function report(name: string, o: ReportCliOptions): Promise<void> {
   if (from !== undefined && to !== undefined && to <= from) {
     throw new UsageError(`--to (${o.to}) must be later than --from (${o.from})`);
   }
+  if (o.tz !== undefined && !isTimeZone(o.tz)) {
+    throw new UsageError(
+      `--tz "${o.tz}" is not a time zone: expected an IANA name such as Asia/Kolkata or UTC`,
+    );
+  }
   const source = o.source ?? (await defaultSource(o.store));
   const scope = await openScope(source, o.store, {
     ...(from !== undefined ? { from } : {}),
@@ -103,6 +114,7 @@ async function report(name: string, o: ReportCliOptions): Promise<void> {
     agents: splitList(o.agent),
     sl: seconds("--sl", o.sl),
     shortAbandon: seconds("--short-abandon", o.shortAbandon),
+    ...(o.tz !== undefined ? { timeZone: o.tz } : {}),
   });
   try {
     const out = await runReport(name as ReportName, scope);

@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import { isMalformed, parseLine } from "./parse.js";
+import { SessionDeriver } from "./sessions.js";
+
+const T = 1_700_000_000;
+
+/** Applies `lines` (offsets 0, 1, 2…) and returns every row as [agent, kind, queue, reason, start, end]. */
+function derive(lines: string[], d = new SessionDeriver("A", [])) {
+  lines.forEach((l, i) => {
+    const e = parseLine(l);
+    if (isMalformed(e)) throw new Error(e.reason);
+    d.apply(e, "k", i);
+  });
+  return d
+    .takeChanged()
+    .sort((a, b) => a.off - b.off)
+    .map((r) => [
+      r.agent,
+      r.kind,
+      r.queue,
+      r.reason,
+      r.start_time - T,
+      r.end_time === null ? null : r.end_time - T,
+    ]);
+}
+
+describe("SessionDeriver", () => {
+  it("opens and closes logins, memberships and pauses", () => {
+    expect(
+      derive([
+        `${T}|NONE|NONE|Agent/1|AGENTLOGIN|SIP/1`,
+        `${T + 5}|NONE|NONE|Agent/1|AGENTLOGIN|SIP/1`,
+        `${T + 10}|NONE|sales|SIP/2|ADDMEMBER|SIP/2`,
+        `${T + 20}|NONE|sales|SIP/2|PAUSE|Lunch`,
+        `${T + 21}|NONE|support|SIP/2|PAUSE|Lunch`,
+        `${T + 30}|NONE|sales|SIP/2|UNPAUSE|`,
+        `${T + 40}|NONE|NONE|Agent/1|AGENTLOGOFF|SIP/1|40`,
+      ]),
+    ).toEqual([
+      ["Agent/1", "login", "", "", 0, 40],
+      ["SIP/2", "member", "sales", "", 10, null],
+      ["SIP/2", "pause", "", "Lunch", 20, 30],
+    ]);
+  });
+
+  it("counts no pause for an agent who is not on, and ends a pause when the agent goes off", () => {
+    expect(
+      derive([
+        `${T}|NONE|sales|SIP/3|PAUSE|Break`,
+        `${T + 10}|NONE|sales|SIP/3|ADDMEMBER|SIP/3`,
+        `${T + 20}|NONE|sales|SIP/3|PAUSEALL|Break`,
+        `${T + 50}|NONE|sales|SIP/3|REMOVEMEMBER|SIP/3`,
+      ]),
+    ).toEqual([
+      ["SIP/3", "member", "sales", "", 10, 50],
+      ["SIP/3", "pause", "", "Break", 20, 50],
+    ]);
+  });
+
+  it("ends every session of its partition at a QUEUESTART and resumes from stored open rows", () => {
+    const first = new SessionDeriver("A", []);
+    derive(
+      [`${T}|NONE|NONE|Agent/1|AGENTLOGIN|SIP/1`, `${T + 1}|NONE|q|SIP/2|ADDMEMBER|SIP/2`],
+      first,
+    );
+    // A new loader run: only the open rows are known, from the store.
+    const open = [
+      {
+        partition: "A",
+        file_key: "k",
+        off: 0,
+        agent: "Agent/1",
+        kind: "login" as const,
+        queue: "",
+        reason: "",
+        start_time: T,
+        end_time: null,
+      },
+      {
+        partition: "A",
+        file_key: "k",
+        off: 1,
+        agent: "SIP/2",
+        kind: "member" as const,
+        queue: "q",
+        reason: "",
+        start_time: T + 1,
+        end_time: null,
+      },
+    ];
+    const again = new SessionDeriver("A", open);
+    expect(derive([`${T + 100}|NONE|NONE|NONE|QUEUESTART|`], again)).toEqual([
+      ["Agent/1", "login", "", "", 0, 100],
+      ["SIP/2", "member", "q", "", 1, 100],
+    ]);
+  });
+});
