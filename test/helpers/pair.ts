@@ -18,6 +18,7 @@ import {
   waitFor,
   writeFile,
 } from "./processes.js";
+import { freeSipPort } from "./sipp.js";
 
 /** The cluster secret of test pairs. */
 export const PAIR_SECRET = "pair-test-secret-0123456789";
@@ -136,6 +137,8 @@ export interface PairOptions {
   clusterMode?: "hot-standby" | "active-active";
   /** Extra lines for the `hooks` section (indented by two spaces). */
   hooks?: string;
+  /** Give each node a SIP availability responder on a free loopback port (UDP and TCP). */
+  sip?: boolean;
 }
 
 /** A status document, as much of it as the tests read. */
@@ -152,6 +155,8 @@ export interface Pair {
   dir: string;
   /** The agents' own API ports. */
   ports: Record<NodeName, number>;
+  /** The ports of the nodes' SIP availability responders (with `sip`). */
+  sipPorts?: Record<NodeName, number>;
   /** The proxies in front of each agent (with `proxied`). */
   proxies: Partial<Record<NodeName, FaultProxy>>;
   config: Record<NodeName, string>;
@@ -197,6 +202,11 @@ export async function startPair(options: PairOptions = {}): Promise<Pair> {
     }
   }
   const apiPort = (n: NodeName) => proxies[n]?.port ?? ports[n];
+  const sipPorts = options.sip ? { a: await freeSipPort(), b: await freeSipPort() } : undefined;
+  const sip = (n: NodeName): string =>
+    sipPorts
+      ? `sip:\n  listeners:\n    - { address: 127.0.0.1, port: ${sipPorts[n]}, transports: [udp, tcp] }\n`
+      : "";
   const timers = options.timers ?? "profile: fast";
   const witness = options.witness
     ? `  witness: { kind: http, url: "${options.witness.url}" }\n`
@@ -215,7 +225,7 @@ hooks:
     - command: 'echo "$TANDEM_NODE $TANDEM_FROM $TANDEM_TO $TANDEM_TERM $TANDEM_REASON" >> ${join(dir, "hooks.txt")}'
   self-fenced:
     - command: 'echo "$TANDEM_NODE self-fenced $TANDEM_REASON" >> ${join(dir, "hooks.txt")}'
-${options.hooks ?? ""}cluster:
+${options.hooks ?? ""}${sip(name)}cluster:
   secret: ${PAIR_SECRET}
   mode: ${options.clusterMode ?? "hot-standby"}
   ${timers}
@@ -240,6 +250,7 @@ ${witness}  nodes:
   const pair: Pair = {
     dir,
     ports,
+    ...(sipPorts ? { sipPorts } : {}),
     proxies,
     config,
     running,

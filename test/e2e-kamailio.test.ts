@@ -1,0 +1,170 @@
+/**
+ * End to end with real, unmodified Kamailio and SIPp: Kamailio runs the dispatcher recipe of
+ * docs/integrations/kamailio.md, probing each agent's SIP availability responder; a SIPp
+ * "PBX" per node answers the calls it routes; a SIPp caller places calls through Kamailio
+ * while the active node fails, and SIPp's own statistics count the calls that failed.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { type Kamailio, startKamailio } from "./helpers/kamailio.js";
+import { type NodeName, type Pair, startPair } from "./helpers/pair.js";
+import { tempDir, waitFor } from "./helpers/processes.js";
+import {
+  type CallResult,
+  freeSipPort,
+  placeCalls,
+  type SippProcess,
+  startPbx,
+  stopAllSipp,
+} from "./helpers/sipp.js";
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  await stopAllSipp();
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Setup {
+  pair: Pair;
+  pbx: Record<NodeName, SippProcess>;
+  kamailio: Kamailio;
+  dir: string;
+}
+
+/** The responder counters of one node. */
+async function sipCounters(pair: Pair, node: NodeName): Promise<Record<string, number>> {
+  const res = await fetch(`http://127.0.0.1:${pair.ports[node]}/v1/status`, {
+    signal: AbortSignal.timeout(2000),
+  });
+  const doc = (await res.json()) as { sip: { counters: Record<string, number> } | null };
+  return doc.sip?.counters ?? {};
+}
+
+/** A settled pair with responders, a PBX per node, and Kamailio routing to them. */
+async function setUp(): Promise<Setup> {
+  const { dir, remove } = tempDir("tandem-e2e-kamailio-");
+  cleanups.push(remove);
+  const pair = await startPair({ sip: true });
+  cleanups.push(() => pair.close());
+  const sipPorts = pair.sipPorts;
+  if (!sipPorts) throw new Error("the pair has no SIP responders");
+  pair.start("a");
+  pair.start("b");
+  await pair.settled();
+
+  const pbxPorts = { a: await freeSipPort(), b: await freeSipPort() };
+  const pbx = { a: startPbx("a", pbxPorts.a, dir), b: startPbx("b", pbxPorts.b, dir) };
+  const kamailio = await startKamailio(
+    [
+      { name: "a", responderPort: sipPorts.a, pbxPort: pbxPorts.a, priority: 10 },
+      { name: "b", responderPort: sipPorts.b, pbxPort: pbxPorts.b, priority: 5 },
+    ],
+    dir,
+  );
+  cleanups.push(() => kamailio.stop());
+  // Kamailio has probed both nodes: a answered 200, b 503.
+  await waitFor(
+    async () =>
+      ((await sipCounters(pair, "a")).ok200 ?? 0) >= 1 &&
+      ((await sipCounters(pair, "b")).unavailable503 ?? 0) >= 1,
+    10_000,
+    "Kamailio probing both responders",
+  );
+  return { pair, pbx, kamailio, dir };
+}
+
+function explain(s: Setup, result: CallResult): string {
+  return [
+    `calls: ${result.successful} successful, ${result.failed} failed, exit ${result.exit}`,
+    `nodes: ${result.nodes.join("")}`,
+    result.output.slice(-3000),
+    s.kamailio.output().slice(-6000),
+    s.pair.dump(),
+  ].join("\n");
+}
+
+/** Calls answered by `a` first, then only by `b`, and none lost. */
+function expectSwitchFromAToB(s: Setup, result: CallResult, calls: number): void {
+  const why = explain(s, result);
+  expect(result.failed, why).toBe(0);
+  expect(result.successful, why).toBe(calls);
+  expect(result.nodes.length, why).toBe(calls);
+  const firstB = result.nodes.indexOf("b");
+  expect(firstB, why).toBeGreaterThan(0);
+  expect(
+    result.nodes.slice(0, firstB).every((n) => n === "a"),
+    why,
+  ).toBe(true);
+  expect(
+    result.nodes.slice(firstB).every((n) => n === "b"),
+    why,
+  ).toBe(true);
+  // The switch happened well before the end: the last 2 s of calls all went to b.
+  expect(calls - firstB, why).toBeGreaterThanOrEqual(40);
+}
+
+const CALLS = 140;
+const RATE = 20;
+
+describe("Kamailio dispatcher in front of a real pair", () => {
+  it("routes calls to a; after a's agent is killed, to b's PBX, with no failed call", async () => {
+    const s = await setUp();
+    const before = await placeCalls({
+      proxyPort: s.kamailio.port,
+      calls: 10,
+      rate: RATE,
+      dir: s.dir,
+      name: "before",
+    });
+    expect(before.failed, explain(s, before)).toBe(0);
+    expect(before.nodes, explain(s, before)).toEqual(Array(10).fill("a"));
+
+    // Calls keep coming for 7 s; 1.5 s in, a's agent dies. a's PBX stays up: only the agent is
+    // gone, so a's responder falls silent and Kamailio moves the calls to b.
+    const across = placeCalls({
+      proxyPort: s.kamailio.port,
+      calls: CALLS,
+      rate: RATE,
+      dir: s.dir,
+      name: "across",
+    });
+    await sleep(1500);
+    await s.pair.kill("a");
+    const result = await across;
+    expectSwitchFromAToB(s, result, CALLS);
+    expect((await s.pair.role("b")).status).toBe(200);
+  }, 60_000);
+
+  it("routes calls to b when a critical probe fails on a and a's PBX stops", async () => {
+    const s = await setUp();
+    const before = await placeCalls({
+      proxyPort: s.kamailio.port,
+      calls: 10,
+      rate: RATE,
+      dir: s.dir,
+      name: "before",
+    });
+    expect(before.failed, explain(s, before)).toBe(0);
+    expect(before.nodes, explain(s, before)).toEqual(Array(10).fill("a"));
+
+    // The failing probe stands for a's PBX failing, so a's PBX stops at the same moment: it
+    // takes no new call (SIGUSR1: SIPp finishes the call it is in, then exits). a's agent
+    // fences a, its responder answers 503, b takes over. Until Kamailio's next probe sees
+    // that, calls still sent to a's PBX go unanswered and the failure route tries b.
+    const across = placeCalls({
+      proxyPort: s.kamailio.port,
+      calls: CALLS,
+      rate: RATE,
+      dir: s.dir,
+      name: "across",
+    });
+    await sleep(1500);
+    s.pair.failApp("a", true);
+    s.pbx.a.child.kill("SIGUSR1");
+    const result = await across;
+    expectSwitchFromAToB(s, result, CALLS);
+    expect((await s.pair.role("b")).status).toBe(200);
+    expect((await s.pair.role("a")).status).toBe(503);
+  }, 60_000);
+});
