@@ -211,6 +211,55 @@ describe("operator commands on a real pair", () => {
   }, 60_000);
 });
 
+describe("failback and flapping on a real pair", () => {
+  it("with failback: auto the primary returns after rise and minStable, never sooner", async () => {
+    const p = await pairOf({
+      timers: "profile: fast\n  failback: { mode: auto, rise: 3, minStable: 1500ms }",
+    });
+    p.start("a");
+    p.start("b");
+    await p.settled();
+    p.failApp("a", true);
+    await waitFor(async () => (await p.role("b")).status === 200, 5000, "b ACTIVE");
+    p.failApp("a", false);
+    const healthyAt = Date.now();
+    // Healthy again, but not stable long enough: still out.
+    await sleep(700);
+    expect((await p.role("a")).status).toBe(503);
+    await waitFor(
+      async () => (await p.role("a")).status === 200,
+      10_000,
+      "a back by auto failback",
+    );
+    expect(Date.now() - healthyAt).toBeGreaterThanOrEqual(1500);
+    await waitFor(async () => (await p.role("b")).status === 503, 3000, "b standing by");
+    expect(p.log("a").some((l) => /failback/i.test(String(l.msg)))).toBe(true);
+  }, 60_000);
+
+  it("a flapping critical resource causes at most one failover and no ping-pong", async () => {
+    const p = await pairOf({
+      timers: "profile: fast\n  failback: { mode: auto, rise: 3, minStable: 30s }",
+    });
+    p.start("a");
+    p.start("b");
+    const term = await p.settled();
+    // Up and down every 600 ms for about 8 s on the active.
+    for (let i = 0; i < 14; i++) {
+      p.failApp("a", i % 2 === 0);
+      await sleep(600);
+    }
+    p.failApp("a", false);
+    await sleep(1000);
+    const [a, b] = [await p.status("a"), await p.status("b")];
+    expect(b.node.mode, p.dump()).toBe("ACTIVE");
+    expect(a.node.mode).not.toBe("ACTIVE");
+    // One takeover: b's term is one above the start, and b entered ACTIVE exactly once.
+    expect(b.cluster.term).toBe(term + 1);
+    const bActive = p.log("b").filter((l) => /→ ACTIVE/.test(String(l.msg)));
+    expect(bActive).toHaveLength(1);
+  }, 60_000);
+});
+
 describe("partitions, witness and freezes on a real pair", () => {
   it("a healed partition with two actives leaves exactly one: the higher term", async () => {
     const p = await pairOf({ proxied: true });
