@@ -12,12 +12,11 @@
 //
 //   node bench/e2e-failover.mjs [--runs 10]
 import { spawn } from "node:child_process";
-import { createSocket } from "node:dgram";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { exited, freePort, sipOptions, until } from "./lib.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const arg = (name, fallback) =>
@@ -126,77 +125,6 @@ const CALLER_SCENARIO = `<?xml version="1.0" encoding="ISO-8859-1" ?>
 </scenario>
 `;
 
-/** A loopback port free for both UDP and TCP a moment ago. */
-async function freePort() {
-  for (;;) {
-    const tcp = createServer();
-    await new Promise((r) => tcp.listen(0, "127.0.0.1", r));
-    const { port } = tcp.address();
-    const udp = createSocket("udp4");
-    const free = await new Promise((r) => {
-      udp.once("error", () => r(false));
-      udp.bind(port, "127.0.0.1", () => r(true));
-    });
-    udp.close();
-    await new Promise((r) => tcp.close(r));
-    if (free) return port;
-  }
-}
-
-/** One OPTIONS over UDP; resolves with the status code or null on silence. */
-function options(port, timeoutMs = 300) {
-  const socket = createSocket("udp4");
-  return new Promise((resolve) => {
-    const done = (code) => {
-      clearTimeout(timer);
-      socket.close();
-      resolve(code);
-    };
-    const timer = setTimeout(() => done(null), timeoutMs);
-    socket.on("message", (m) => done(Number(/^SIP\/2\.0 (\d{3})/.exec(m.toString())?.[1] ?? 0)));
-    socket.bind(0, "127.0.0.1", () => {
-      const local = socket.address().port;
-      const id = `${Date.now()}${Math.random()}`;
-      socket.send(
-        [
-          `OPTIONS sip:127.0.0.1:${port} SIP/2.0`,
-          `Via: SIP/2.0/UDP 127.0.0.1:${local};branch=z9hG4bK${id};rport`,
-          "Max-Forwards: 70",
-          `From: <sip:bench@127.0.0.1>;tag=${id}`,
-          `To: <sip:127.0.0.1:${port}>`,
-          `Call-ID: ${id}@127.0.0.1`,
-          "CSeq: 1 OPTIONS",
-          "Content-Length: 0",
-          "",
-          "",
-        ].join("\r\n"),
-        port,
-        "127.0.0.1",
-      );
-    });
-  });
-}
-
-async function until(predicate, timeoutMs, what) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await predicate()) return;
-    } catch {
-      // Not up yet.
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-function exited(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.on("exit", () => resolve());
-  });
-}
-
 async function json(port, path) {
   const res = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(1000) });
   return res.json();
@@ -255,8 +183,8 @@ cluster:
   try {
     const a = agent("a");
     agent("b");
-    await until(async () => (await options(sip.a)) === 200, 20_000, "a serving");
-    await until(async () => (await options(sip.b)) === 503, 5000, "b standing by");
+    await until(async () => (await sipOptions(sip.a)) === 200, 20_000, "a serving");
+    await until(async () => (await sipOptions(sip.b)) === 503, 5000, "b standing by");
     writeFileSync(join(dir, "pbx.xml"), PBX_SCENARIO);
     writeFileSync(join(dir, "caller.xml"), CALLER_SCENARIO);
     for (const name of ["a", "b"]) {
@@ -290,9 +218,11 @@ cluster:
     kamailio.stderr.on("data", (d) => {
       kamailioLog = (kamailioLog + d).slice(-4000);
     });
-    await until(async () => (await options(kamPort)) === 200, 10_000, "Kamailio").catch((err) => {
-      throw new Error(`${err.message}; its log ends:\n${kamailioLog}`);
-    });
+    await until(async () => (await sipOptions(kamPort)) === 200, 10_000, "Kamailio").catch(
+      (err) => {
+        throw new Error(`${err.message}; its log ends:\n${kamailioLog}`);
+      },
+    );
     // Kamailio has probed both responders: a answered 200, b 503.
     await until(
       async () =>

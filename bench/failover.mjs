@@ -11,10 +11,10 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, request } from "node:http";
-import { createServer as createTcp } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort, until } from "./lib.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const arg = (name, fallback) =>
@@ -22,14 +22,6 @@ const arg = (name, fallback) =>
 const RUNS = arg("--runs", 20);
 const SOAK_SECONDS = arg("--soak-seconds", 120);
 const SECRET = "bench-failover-secret-0123456789";
-
-async function freePort() {
-  const s = createTcp();
-  await new Promise((r) => s.listen(0, "127.0.0.1", r));
-  const { port } = s.address();
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 function writeConfigs(dir, ports, peerUrls) {
   for (const name of ["a", "b"]) {
@@ -72,14 +64,6 @@ async function role(port) {
   }
 }
 
-async function until(predicate, timeoutMs, what) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 const pct = (sorted, p) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
@@ -95,13 +79,13 @@ async function killRuns() {
     const a = startAgent(dir, "a");
     const b = startAgent(dir, "b");
     try {
-      await until(async () => (await role(ports.a)) === 200, 20_000, "a ACTIVE");
-      await until(async () => (await role(ports.b)) === 503, 5000, "b STANDBY");
+      await until(async () => (await role(ports.a)) === 200, 20_000, "a ACTIVE", 5);
+      await until(async () => (await role(ports.b)) === 503, 5000, "b STANDBY", 5);
       // Let the pair settle into steady heartbeats before the kill.
       await new Promise((r) => setTimeout(r, 500));
       const t0 = performance.now();
       a.kill("SIGKILL");
-      await until(async () => (await role(ports.b)) === 200, 10_000, "b ACTIVE");
+      await until(async () => (await role(ports.b)) === 200, 10_000, "b ACTIVE", 5);
       times.push(performance.now() - t0);
       process.stderr.write(`run ${i + 1}/${RUNS}: ${(times.at(-1) / 1000).toFixed(3)} s\n`);
     } finally {
@@ -166,8 +150,8 @@ async function soak() {
   const a = startAgent(dir, "a");
   const b = startAgent(dir, "b");
   try {
-    await until(async () => (await role(ports.a)) === 200, 20_000, "a ACTIVE");
-    await until(async () => (await role(ports.b)) === 503, 5000, "b STANDBY");
+    await until(async () => (await role(ports.a)) === 200, 20_000, "a ACTIVE", 5);
+    await until(async () => (await role(ports.b)) === 503, 5000, "b STANDBY", 5);
     const startedAt = Date.now();
     let bothActive = 0;
     while (Date.now() - startedAt < SOAK_SECONDS * 1000) {

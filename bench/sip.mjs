@@ -11,12 +11,11 @@
 //
 //   node bench/sip.mjs [--seconds 3] [--start 1000] [--max 64000] [--kamailio-children 8]
 import { spawn } from "node:child_process";
-import { createSocket } from "node:dgram";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { exited, freePort, sipOptions, until } from "./lib.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const arg = (name, fallback) =>
@@ -47,72 +46,6 @@ const OPTIONS_SCENARIO = `<?xml version="1.0" encoding="ISO-8859-1" ?>
   <recv response="200"/>
 </scenario>
 `;
-
-/** A loopback port free for both UDP and TCP a moment ago. */
-async function freePort() {
-  for (;;) {
-    const tcp = createServer();
-    await new Promise((r) => tcp.listen(0, "127.0.0.1", r));
-    const { port } = tcp.address();
-    const udp = createSocket("udp4");
-    const free = await new Promise((r) => {
-      udp.once("error", () => r(false));
-      udp.bind(port, "127.0.0.1", () => r(true));
-    });
-    udp.close();
-    await new Promise((r) => tcp.close(r));
-    if (free) return port;
-  }
-}
-
-/** One OPTIONS over UDP; resolves with the status code or null on silence. */
-function options(port, timeoutMs = 300) {
-  const socket = createSocket("udp4");
-  return new Promise((resolve) => {
-    const done = (code) => {
-      clearTimeout(timer);
-      socket.close();
-      resolve(code);
-    };
-    const timer = setTimeout(() => done(null), timeoutMs);
-    socket.on("message", (m) => done(Number(/^SIP\/2\.0 (\d{3})/.exec(m.toString())?.[1] ?? 0)));
-    socket.bind(0, "127.0.0.1", () => {
-      const local = socket.address().port;
-      const id = `${Date.now()}${Math.random()}`;
-      socket.send(
-        [
-          `OPTIONS sip:127.0.0.1:${port} SIP/2.0`,
-          `Via: SIP/2.0/UDP 127.0.0.1:${local};branch=z9hG4bK${id};rport`,
-          "Max-Forwards: 70",
-          `From: <sip:bench@127.0.0.1>;tag=${id}`,
-          `To: <sip:127.0.0.1:${port}>`,
-          `Call-ID: ${id}@127.0.0.1`,
-          "CSeq: 1 OPTIONS",
-          "Content-Length: 0",
-          "",
-          "",
-        ].join("\r\n"),
-        port,
-        "127.0.0.1",
-      );
-    });
-  });
-}
-
-async function until(predicate, timeoutMs, what) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function exited(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.on("exit", () => resolve());
-  });
-}
 
 /** A SIPp time column ("date<TAB>time<TAB>epoch") → epoch seconds. */
 function epoch(value) {
@@ -208,7 +141,7 @@ sip:
       { stdio: ["ignore", "ignore", "inherit"] },
     );
     children.push(agent);
-    await until(async () => (await options(sipPort)) === 200, 20_000, "the responder's 200");
+    await until(async () => (await sipOptions(sipPort)) === 200, 20_000, "the responder's 200");
 
     // Kamailio answering OPTIONS itself.
     const kamPort = await freePort();
@@ -235,7 +168,7 @@ request_route {
       { cwd: dir, stdio: "ignore", detached: true },
     );
     children.push(kamailio);
-    await until(async () => (await options(kamPort)) === 200, 10_000, "Kamailio's 200");
+    await until(async () => (await sipOptions(kamPort)) === 200, 10_000, "Kamailio's 200");
 
     console.log(
       `OPTIONS over UDP on loopback, ${SECONDS} s per step, SIPp ${SIPP}, one machine (${(await import("node:os")).cpus().length} CPUs)`,
