@@ -11,7 +11,7 @@ import { type IncomingMessage, request } from "node:http";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Pair, type PairOptions, startPair, TestWitness } from "./helpers/pair.js";
-import { waitFor } from "./helpers/processes.js";
+import { runTandem, waitFor } from "./helpers/processes.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -104,6 +104,12 @@ describe("operator commands on a real pair", () => {
     // The restarted agent has a new event stream.
     const onNewB = events(p.ports.b);
     await waitFor(() => onNewB.seen.some((e) => e.event === "hello"), 5000, "new event stream");
+
+    // tandem status says what the operator does next.
+    const st = await runTandem(["status", "--url", `http://127.0.0.1:${p.ports.b}`]);
+    expect(st.stdout).toMatch(
+      /next: this node is healthy and waits for an operator: "tandem recover"/,
+    );
 
     // recover refuses to run unattended without --yes …
     const noYes = await p.cli(["recover", "--node", "b"]);

@@ -52,6 +52,26 @@ function flagText(flags: ClusterStatusView["flags"] | null): string {
   return set.length > 0 ? set.join(", ") : "none";
 }
 
+/** What an operator would do next, when the pair waits for one. */
+function nextStep(
+  cluster: ClusterStatusView,
+  node: StatusDocument["node"],
+  peer: ClusterStatusView["peers"][number] | undefined,
+): string | null {
+  const fenced = node.mode === "SELF_FENCED" || node.mode === "PEER_FENCED";
+  const peerServes = peer?.reachable === true && peer.mode === "ACTIVE" && peer.serving === true;
+  if (fenced && node.healthy && peerServes) {
+    return `this node is healthy and waits for an operator: "tandem recover" hands the calls back to it`;
+  }
+  if (fenced && !node.healthy) {
+    return `fix the failing probes (${node.criticalDown.join(", ") || "see below"}), then "tandem recover"`;
+  }
+  if (cluster.flags.suspended) {
+    return `takeover is suspended (by ${cluster.flags.suspended.by}): "tandem resume ${node.name}" re-arms it`;
+  }
+  return null;
+}
+
 function renderCluster(
   cluster: ClusterStatusView,
   node: StatusDocument["node"],
@@ -84,6 +104,8 @@ function renderCluster(
       `  flags: ${verdict}: ${e.situation}${e.likelyCause ? ` (likely cause: ${e.likelyCause})` : ""}`,
     );
   }
+  const hint = nextStep(cluster, node, peer);
+  if (hint) lines.push(`  ${c.bold("next:")} ${hint}`);
   if (cluster.lastTransition) {
     lines.push(
       `  last transition: ${cluster.lastTransition.from} → ${cluster.lastTransition.to}: ${cluster.lastTransition.reason}`,
