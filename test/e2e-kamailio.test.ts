@@ -107,62 +107,57 @@ function expectSwitchFromAToB(s: Setup, result: CallResult, calls: number): void
 const CALLS = 140;
 const RATE = 20;
 
+/**
+ * Sets up the pair behind Kamailio, checks that calls land on a, then places CALLS calls at
+ * RATE per second and, 1.5 s in, runs `fail` (what goes wrong on a); returns the calls placed
+ * across the switch.
+ */
+async function switchScenario(
+  fail: (s: Awaited<ReturnType<typeof setUp>>) => Promise<void> | void,
+): Promise<{
+  s: Awaited<ReturnType<typeof setUp>>;
+  result: Awaited<ReturnType<typeof placeCalls>>;
+}> {
+  const s = await setUp();
+  const before = await placeCalls({
+    proxyPort: s.kamailio.port,
+    calls: 10,
+    rate: RATE,
+    dir: s.dir,
+    name: "before",
+  });
+  expect(before.failed, explain(s, before)).toBe(0);
+  expect(before.nodes, explain(s, before)).toEqual(Array(10).fill("a"));
+  const across = placeCalls({
+    proxyPort: s.kamailio.port,
+    calls: CALLS,
+    rate: RATE,
+    dir: s.dir,
+    name: "across",
+  });
+  await sleep(1500);
+  await fail(s);
+  return { s, result: await across };
+}
+
 describe("Kamailio dispatcher in front of a real pair", () => {
   it("routes calls to a; after a's agent is killed, to b's PBX, with no failed call", async () => {
-    const s = await setUp();
-    const before = await placeCalls({
-      proxyPort: s.kamailio.port,
-      calls: 10,
-      rate: RATE,
-      dir: s.dir,
-      name: "before",
-    });
-    expect(before.failed, explain(s, before)).toBe(0);
-    expect(before.nodes, explain(s, before)).toEqual(Array(10).fill("a"));
-
-    // Calls keep coming for 7 s; 1.5 s in, a's agent dies. a's PBX stays up: only the agent is
-    // gone, so a's responder falls silent and Kamailio moves the calls to b.
-    const across = placeCalls({
-      proxyPort: s.kamailio.port,
-      calls: CALLS,
-      rate: RATE,
-      dir: s.dir,
-      name: "across",
-    });
-    await sleep(1500);
-    await s.pair.kill("a");
-    const result = await across;
+    // a's PBX stays up: only the agent is gone, so a's responder falls silent and Kamailio
+    // moves the calls to b.
+    const { s, result } = await switchScenario((s) => s.pair.kill("a"));
     expectSwitchFromAToB(s, result, CALLS);
     expect((await s.pair.role("b")).status).toBe(200);
   }, 60_000);
 
   it("routes calls to b when a critical probe fails on a and a's PBX stops", async () => {
-    const s = await setUp();
-    const before = await placeCalls({
-      proxyPort: s.kamailio.port,
-      calls: 10,
-      rate: RATE,
-      dir: s.dir,
-      name: "before",
-    });
-    expect(before.failed, explain(s, before)).toBe(0);
-    expect(before.nodes, explain(s, before)).toEqual(Array(10).fill("a"));
-
     // The failing probe stands for a's PBX failing, so a's PBX stops at the same moment: it
     // takes no new call (SIGUSR1: SIPp finishes the call it is in, then exits). a's agent
     // fences a, its responder answers 503, b takes over. Until Kamailio's next probe sees
     // that, calls still sent to a's PBX go unanswered and the failure route tries b.
-    const across = placeCalls({
-      proxyPort: s.kamailio.port,
-      calls: CALLS,
-      rate: RATE,
-      dir: s.dir,
-      name: "across",
+    const { s, result } = await switchScenario((s) => {
+      s.pair.failApp("a", true);
+      s.pbx.a.child.kill("SIGUSR1");
     });
-    await sleep(1500);
-    s.pair.failApp("a", true);
-    s.pbx.a.child.kill("SIGUSR1");
-    const result = await across;
     expectSwitchFromAToB(s, result, CALLS);
     expect((await s.pair.role("b")).status).toBe(200);
     expect((await s.pair.role("a")).status).toBe(503);
