@@ -7,11 +7,11 @@
  */
 
 import { readFileSync } from "node:fs";
-import { type IncomingMessage, request } from "node:http";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Pair, type PairOptions, startPair, TestWitness } from "./helpers/pair.js";
 import { runTandem, waitFor } from "./helpers/processes.js";
+import { openEventStream, type SseFrame } from "./helpers/sse.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -24,30 +24,11 @@ async function pairOf(options: PairOptions = {}): Promise<Pair> {
   return p;
 }
 
-/** Collects the server-sent events of one node. */
-function events(port: number): { seen: Array<{ event: string; data: Record<string, unknown> }> } {
-  const seen: Array<{ event: string; data: Record<string, unknown> }> = [];
-  const req = request({ host: "127.0.0.1", port, path: "/v1/events" }, (res: IncomingMessage) => {
-    let buf = "";
-    res.setEncoding("utf8");
-    res.on("data", (chunk: string) => {
-      buf += chunk;
-      for (let end = buf.indexOf("\n\n"); end >= 0; end = buf.indexOf("\n\n")) {
-        const block = buf.slice(0, end);
-        buf = buf.slice(end + 2);
-        const event = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (event && data) seen.push({ event, data: JSON.parse(data) as Record<string, unknown> });
-      }
-    });
-    res.on("error", () => {});
-  });
-  req.on("error", () => {});
-  req.end();
-  cleanups.push(() => {
-    req.destroy();
-  });
-  return { seen };
+/** Collects the server-sent events of one node until the test ends. */
+function events(port: number): { seen: SseFrame[] } {
+  const stream = openEventStream(`http://127.0.0.1:${port}/v1/events`);
+  cleanups.push(() => stream.close());
+  return { seen: stream.frames };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

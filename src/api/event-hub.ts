@@ -70,12 +70,10 @@ export class EventHub {
     return e;
   }
 
-  /** Adds a stream, replaying events after `lastId`; returns false when full. */
-  attach(stream: ServerResponse, lastId: number | null): boolean {
-    if (this.#streams.size >= this.maxClients) return false;
+  /** Adds a stream, replaying events after `lastId` (the caller keeps to `maxClients`). */
+  attach(stream: ServerResponse, lastId: number | null): void {
     this.#streams.add(stream);
     if (lastId !== null) for (const e of this.#recent) if (e.id > lastId) stream.write(frameOf(e));
-    return true;
   }
 
   /** Removes a stream (its connection closed). */

@@ -5,6 +5,7 @@
 import { parseListenAddress } from "../api/server.js";
 import type { StatusDocument } from "../api/status-types.js";
 import { loadConfig } from "../config/index.js";
+import { fetchFailure } from "../control/client.js";
 import { AgentResponseError, AgentUnreachableError, UsageError } from "../errors.js";
 
 /** The API address `npm start` and an unconfigured agent use. */
@@ -51,13 +52,8 @@ export async function fetchStatus(baseUrl: string, timeoutMs = 3000): Promise<St
   try {
     response = await fetch(`${baseUrl}/v1/status`, { signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    const why =
-      (err as Error).name === "TimeoutError"
-        ? `no answer within ${timeoutMs} ms`
-        : (cause?.code ?? cause?.message ?? (err as Error).message);
     throw new AgentUnreachableError(
-      `Cannot reach the agent at ${baseUrl}: ${why} (is "tandem agent" running?)`,
+      `Cannot reach the agent at ${baseUrl}: ${fetchFailure(err, timeoutMs)} (is "tandem agent" running?)`,
       {
         cause: err,
       },

@@ -6,7 +6,6 @@ import { existsSync } from "node:fs";
 import { hostname, userInfo } from "node:os";
 import type { Command } from "commander";
 import { loadConfig } from "../config/index.js";
-import type { ClusterConfig } from "../config/schema.js";
 import { PairClient } from "../control/pair-client.js";
 import { UsageError } from "../errors.js";
 
@@ -51,7 +50,7 @@ export function withPairOptions(command: Command): Command {
  */
 export async function openPair(
   opts: PairCommandOptions,
-): Promise<{ pair: PairClient; cluster: ClusterConfig; by: string; selfName: string }> {
+): Promise<{ pair: PairClient; by: string; stateDir: string }> {
   const path = opts.config ?? process.env.TANDEM_CONFIG ?? DEFAULT_CONFIG_PATH;
   if (!opts.config && !process.env.TANDEM_CONFIG && !existsSync(path)) {
     throw new UsageError(
@@ -72,9 +71,8 @@ export async function openPair(
   }
   return {
     pair: new PairClient(config.cluster, { timeoutMs }),
-    cluster: config.cluster,
     by,
-    selfName: config.node.name,
+    stateDir: config.node.stateDir,
   };
 }
 

@@ -14,6 +14,21 @@ import {
 import { signRequest } from "../peer/signing.js";
 import { type CheckResult, CONTROL_PATHS } from "./routes.js";
 
+/**
+ * Why a `fetch` to an agent failed, in a few words: the socket error code (`ECONNREFUSED`),
+ * or that no answer came within `timeoutMs`.
+ *
+ * @example
+ * ```ts
+ * fetchFailure(err, 3000); // "no answer within 3000 ms"
+ * ```
+ */
+export function fetchFailure(err: unknown, timeoutMs: number): string {
+  if ((err as Error).name === "TimeoutError") return `no answer within ${timeoutMs} ms`;
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (err as Error).message;
+}
+
 /** The name operator requests are signed with (the body says who asked). */
 export const OPERATOR_SIGNER = "operator";
 
@@ -115,14 +130,10 @@ export class OperatorClient {
         signal: AbortSignal.timeout(this.#timeoutMs),
       });
     } catch (err) {
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      const why =
-        (err as Error).name === "TimeoutError"
-          ? `no answer within ${this.#timeoutMs} ms`
-          : (cause?.code ?? cause?.message ?? (err as Error).message);
-      throw new AgentUnreachableError(`Cannot reach the agent of ${where}: ${why}`, {
-        cause: err,
-      });
+      throw new AgentUnreachableError(
+        `Cannot reach the agent of ${where}: ${fetchFailure(err, this.#timeoutMs)}`,
+        { cause: err },
+      );
     }
     const text = await response.text();
     let parsed: unknown;

@@ -162,10 +162,10 @@ export async function runStep(
   };
   const report = (status: StepReport["status"]): StepReport => ({ step, title, status, messages });
   const pair = io.pair;
-  const nodes = await pair.read();
 
   switch (step) {
     case "preflight": {
+      const nodes = await pair.read();
       const chosen = choosePair(nodes, r);
       if (chosen.survivor !== s) {
         fail(
@@ -180,6 +180,7 @@ export async function runStep(
       return report("done");
     }
     case "probes": {
+      const nodes = await pair.read();
       const st = statusOf(nodes, r);
       const down = st.probes.filter((p) => p.severity === "critical" && p.state !== "up");
       if (down.length > 0) {
@@ -217,6 +218,7 @@ export async function runStep(
       return report("done");
     }
     case "suspend": {
+      const nodes = await pair.read();
       if (recovered(nodes, r)) return report("already");
       const reply = await pair.client(s).command("suspend", s, io.by);
       messages.push(...reply.messages);
@@ -224,6 +226,7 @@ export async function runStep(
       return report(reply.outcome === "changed" ? "done" : "already");
     }
     case "unfence": {
+      const nodes = await pair.read();
       if (soleActive(nodes, r)) return report("already");
       const sReply = await pair.client(s).command("clear-fence", s, io.by);
       messages.push(...sReply.messages.map((m) => `${s}: ${m}`));
@@ -252,6 +255,7 @@ export async function runStep(
       return report(changed ? "done" : "already");
     }
     case "handback": {
+      const nodes = await pair.read();
       if (soleActive(nodes, r)) return report("already");
       const reply = await pair.client(s).command("switchover", r, io.by);
       messages.push(...reply.messages);

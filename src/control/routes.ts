@@ -13,7 +13,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { CommandOutcome } from "../cluster/cluster-node.js";
 import type { FailoverLogEntry } from "../cluster/failover-log.js";
-import type { CommandName } from "../engine/types.js";
+import { COMMAND_NAMES, type CommandName } from "../engine/types.js";
 import { isTandemError, PeerMessageError } from "../errors.js";
 import { NonceCache } from "../peer/nonce-cache.js";
 import { rejectionOf, verifyRequest } from "../peer/signing.js";
@@ -33,24 +33,6 @@ export const CONTROL_PATHS = {
   activity: "/v1/activity",
   log: "/v1/log",
 } as const;
-
-/**
- * The commands an operator can send; each is idempotent.
- *
- * @example
- * ```ts
- * COMMANDS.includes("switchover"); // true
- * ```
- */
-export const COMMANDS: readonly CommandName[] = [
-  "activate",
-  "deactivate",
-  "failover",
-  "switchover",
-  "suspend",
-  "resume",
-  "clear-fence",
-];
 
 /**
  * What a recovery check hook answered.
@@ -158,8 +140,8 @@ export function registerControlRoutes(app: FastifyInstance, options: ControlRout
       const label = "operator command";
       const { body } = signedBody(req, label);
       const command = body.command;
-      if (typeof command !== "string" || !(COMMANDS as readonly string[]).includes(command)) {
-        throw malformed(`${label} rejected: "command" must be one of ${COMMANDS.join(", ")}`);
+      if (typeof command !== "string" || !(COMMAND_NAMES as readonly string[]).includes(command)) {
+        throw malformed(`${label} rejected: "command" must be one of ${COMMAND_NAMES.join(", ")}`);
       }
       const target = body.target;
       if (target !== undefined && (typeof target !== "string" || target === "")) {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { pairOptions, Sim } from "./sim.test-helpers.js";
-import type { CommandName, Effect, EngineOptions } from "./types.js";
+import { COMMAND_NAMES, type CommandName, type Effect, type EngineOptions } from "./types.js";
 
 const NODES = ["a", "b"] as const;
 const INTERVAL = 100;
@@ -26,15 +26,6 @@ type Action =
   | { kind: "activity"; node: string };
 
 const node = fc.constantFrom(...NODES);
-const COMMANDS: CommandName[] = [
-  "activate",
-  "deactivate",
-  "failover",
-  "switchover",
-  "suspend",
-  "resume",
-  "clear-fence",
-];
 
 const action: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ kind: fc.constantFrom("kill" as const, "restart" as const), node }),
@@ -49,7 +40,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   fc.record({
     kind: fc.constant("command" as const),
     node,
-    command: fc.constantFrom(...COMMANDS),
+    command: fc.constantFrom(...COMMAND_NAMES),
     target: node,
   }),
   fc.record({ kind: fc.constant("activity" as const), node }),

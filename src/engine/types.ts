@@ -129,21 +129,32 @@ export interface PersistedRecord {
 }
 
 /**
- * Operator commands, each idempotent and logged with who asked.
+ * Every operator command, each idempotent and logged with who asked.
+ *
+ * @example
+ * ```ts
+ * COMMAND_NAMES.includes("switchover"); // true
+ * ```
+ */
+export const COMMAND_NAMES = [
+  "activate",
+  "deactivate",
+  "failover",
+  "switchover",
+  "suspend",
+  "resume",
+  "clear-fence",
+] as const;
+
+/**
+ * One operator command.
  *
  * @example
  * ```ts
  * step(state, { type: "command", command: "switchover", target: "a", by: "alice" }, now);
  * ```
  */
-export type CommandName =
-  | "activate"
-  | "deactivate"
-  | "failover"
-  | "switchover"
-  | "suspend"
-  | "resume"
-  | "clear-fence";
+export type CommandName = (typeof COMMAND_NAMES)[number];
 
 /**
  * Everything that can happen to a node, as seen by its engine.

@@ -6,7 +6,7 @@
  */
 import type { Command } from "commander";
 import type { CommandReply } from "../../control/client.js";
-import { describePair, type NodeReading, soleActive } from "../../control/pair-client.js";
+import { describePair, type PairClient, soleActive } from "../../control/pair-client.js";
 import type { CommandName } from "../../engine/types.js";
 import { CommandRefusedError, UsageError } from "../../errors.js";
 import { openPair, type PairCommandOptions, withPairOptions } from "../pair-config.js";
@@ -96,7 +96,7 @@ export function registerOperatorCommands(program: Command): void {
         return;
       }
       const next = active ? before.find((n) => n.name !== active.name)?.name : sendTo.name;
-      if (waitMs > 0 && next) await waitAndSay(pair.waitUntil.bind(pair), next, waitMs, opts);
+      if (waitMs > 0 && next) await waitAndSay(pair, next, waitMs, opts);
     });
 
   withPairOptions(
@@ -115,21 +115,6 @@ export function registerOperatorCommands(program: Command): void {
       pair.client(opts.to);
       const waitMs = waitOf(opts.wait);
       const before = await pair.read();
-      if (soleActive(before, opts.to)) {
-        const reply: CommandReply = {
-          node: opts.to,
-          command: "switchover",
-          target: opts.to,
-          by,
-          outcome: "unchanged",
-          messages: [`switchover by ${by}: "${opts.to}" is already ACTIVE`],
-          mode: "ACTIVE",
-          serving: true,
-          term: before.find((n) => n.name === opts.to)?.status?.cluster?.term ?? 0,
-        };
-        report(reply, opts.json === true);
-        return;
-      }
       const active = before.find((n) => n.status?.node.mode === "ACTIVE");
       if (!active) {
         throw new CommandRefusedError(
@@ -142,7 +127,7 @@ export function registerOperatorCommands(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      if (waitMs > 0) await waitAndSay(pair.waitUntil.bind(pair), opts.to, waitMs, opts);
+      if (waitMs > 0) await waitAndSay(pair, opts.to, waitMs, opts);
     });
 }
 
@@ -153,17 +138,17 @@ function waitOf(value: string): number {
 }
 
 async function waitAndSay(
-  waitUntil: (
-    done: (nodes: NodeReading[]) => boolean,
-    what: string,
-    timeoutMs: number,
-  ) => Promise<NodeReading[]>,
+  pair: PairClient,
   node: string,
   waitMs: number,
   opts: PairCommandOptions,
 ): Promise<void> {
   const started = Date.now();
-  const nodes = await waitUntil((n) => soleActive(n, node), `"${node}" serving as ACTIVE`, waitMs);
+  const nodes = await pair.waitUntil(
+    (n) => soleActive(n, node),
+    `"${node}" serving as ACTIVE`,
+    waitMs,
+  );
   if (!opts.json) {
     process.stdout.write(
       `"${node}" serves as ACTIVE after ${((Date.now() - started) / 1000).toFixed(1)} s: ${describePair(nodes)}\n`,

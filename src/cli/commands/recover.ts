@@ -5,7 +5,6 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
-import { loadConfig } from "../../config/index.js";
 import { describePair } from "../../control/pair-client.js";
 import {
   choosePair,
@@ -18,12 +17,7 @@ import {
   stepTitle,
 } from "../../control/recover.js";
 import { isTandemError, UsageError } from "../../errors.js";
-import {
-  DEFAULT_CONFIG_PATH,
-  openPair,
-  type PairCommandOptions,
-  withPairOptions,
-} from "../pair-config.js";
+import { openPair, type PairCommandOptions, withPairOptions } from "../pair-config.js";
 
 interface RecoverOptions extends PairCommandOptions {
   node?: string;
@@ -78,8 +72,8 @@ async function recoverCommand(opts: RecoverOptions): Promise<number> {
       "recover asks before each step, but this is not a terminal: pass --yes to run the steps, or --step to run one at a time",
     );
   }
-  const { pair, by } = await openPair(opts);
-  const progressPath = opts.progress ?? (await defaultProgressPath(opts));
+  const { pair, by, stateDir } = await openPair(opts);
+  const progressPath = opts.progress ?? join(stateDir, "recover-progress.json");
   const out = (line: string): void => {
     if (!opts.json) process.stdout.write(`${line}\n`);
   };
@@ -204,12 +198,6 @@ async function abort(
     `${progress ? `Recovery of "${progress.recovering}" aborted` : "No recovery in progress"}; takeover re-armed. Now: ${describePair(await pair.read())}`,
   );
   return 0;
-}
-
-async function defaultProgressPath(opts: RecoverOptions): Promise<string> {
-  const path = opts.config ?? process.env.TANDEM_CONFIG ?? DEFAULT_CONFIG_PATH;
-  const { config } = await loadConfig(path);
-  return join(config.node.stateDir, "recover-progress.json");
 }
 
 async function loadProgress(path: string): Promise<RecoverProgress | null> {
