@@ -3,6 +3,7 @@
  * batches, each with the checkpoint of its last line, in one transaction.
  */
 import { hostname } from "node:os";
+import { setImmediate } from "node:timers/promises";
 import { QueueLogMalformedError } from "../errors.js";
 import { EventRows } from "../store/bulk.js";
 import { copySafe } from "../store/copy.js";
@@ -73,9 +74,6 @@ export const SHAPE_LINES = 10;
 
 /** Lines parsed between two turns of the event loop while a commit is in flight. */
 const YIELD_LINES = 512;
-
-/** Lets pending I/O callbacks (the store's replies) run before parsing goes on. */
-const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Loads `source` (bytes of `file` from `offset` on) up to its current end and returns the
@@ -237,7 +235,7 @@ export async function loadStream(
       // Parsing is synchronous: while it runs, the replies of the commit in flight wait, and
       // each of its statements waits for the one before. Let them through every few hundred
       // lines, or the database idles while the next batch is parsed.
-      if (inFlight !== undefined && seen % YIELD_LINES === 0) await yieldToIo();
+      if (inFlight !== undefined && seen % YIELD_LINES === 0) await setImmediate();
       if (!shapeUnknown && events.count + malformed.length >= limit) {
         await flush(false);
         limit = Math.min(limit * 2, ctx.batchLines * CATCH_UP_FACTOR);

@@ -4,7 +4,7 @@
  * whether a `.1` or `.gz` copy holds the same log).
  */
 import { createHash } from "node:crypto";
-import { open } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
 
 /** How many leading bytes identify a file when its first line is longer than that. */
 export const HEAD_BYTES = 4096;
@@ -38,14 +38,9 @@ export interface FileIdentity {
   key: string;
 }
 
-/** Reads up to {@link HEAD_BYTES} from the start of an open file handle or a path. */
-export async function readHead(path: string): Promise<Buffer> {
-  const fh = await open(path, "r");
-  try {
-    const buf = Buffer.alloc(HEAD_BYTES);
-    const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
+/** Reads up to {@link HEAD_BYTES} from the start of an open file. */
+export async function readHead(fh: FileHandle): Promise<Buffer> {
+  const buf = Buffer.alloc(HEAD_BYTES);
+  const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
+  return buf.subarray(0, bytesRead);
 }

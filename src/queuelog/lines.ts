@@ -152,6 +152,9 @@ function cutAscii(body: Buffer, base: number, b: LineBlock): void {
 }
 
 function cutBytes(body: Buffer, base: number, b: LineBlock): void {
+  // A newline byte never falls inside a UTF-8 sequence, so when the whole chunk is UTF-8 so is
+  // every line of it: one check per chunk, per line only when it is not.
+  const allUtf8 = isUtf8(body);
   const parts: string[] = [];
   let chars = 0;
   let pos = 0;
@@ -163,7 +166,7 @@ function cutBytes(body: Buffer, base: number, b: LineBlock): void {
       // Not UTF-8: most likely ISO-8859-1 (a caller name written by an older system), where
       // every byte is a character. Binary garbage decodes too, and the parser then finds its
       // control bytes.
-      const utf8 = isUtf8(line);
+      const utf8 = allUtf8 || isUtf8(line);
       if (!utf8) {
         b.latin1 ??= new Set();
         b.latin1.add(b.count);

@@ -23,7 +23,7 @@ import {
   type StreamContext,
 } from "./batcher.js";
 import { CallDeriver } from "./derive.js";
-import { headKey } from "./identity.js";
+import { headKey, readHead } from "./identity.js";
 import { SessionDeriver } from "./sessions.js";
 import {
   gzipSource,
@@ -262,9 +262,9 @@ async function followOne(
   for (;;) {
     await drain(false);
     if (o.once || o.signal?.aborted) return false;
-    const fst = await fh.stat();
     if (ctx.now() - lastBeat >= heartbeatMs) {
       lastBeat = ctx.now();
+      const fst = await fh.stat();
       await writeHeartbeat(ctx.store, {
         partition: ctx.partition,
         host: hostname(),
@@ -294,9 +294,7 @@ async function followOne(
       return true;
     }
     const now = await fh.stat();
-    const head = Buffer.alloc(4096);
-    const { bytesRead } = await fh.read(head, 0, head.length, 0);
-    const key = headKey(head.subarray(0, bytesRead));
+    const key = headKey(await readHead(fh));
     if (now.size < off || (key !== undefined && key !== file.key)) {
       // copytruncate: the copy (queue_log.1 or similar) has the same first line, so the lines
       // written between our last read and the truncation are taken from it.

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, expect, it } from "vitest";
-import { openStore } from "../store/open.js";
+import { openStore, type Store } from "../store/open.js";
 import { storedLines, storeTargets, TEST_PG_URL } from "../store/store.test-helpers.js";
 import { runLoader } from "./loader.js";
 
@@ -49,6 +49,28 @@ class TcpProxy {
   }
 }
 
+/** A queue_log at `path` that grows by numbered ENTERQUEUE lines; `written` holds every one. */
+function growingLog(path: string) {
+  const written: string[] = [];
+  const write = (from: number, count: number) => {
+    const ls = Array.from(
+      { length: count },
+      (_, i) => `${T + from + i}|${T}.${from + i}|q|NONE|ENTERQUEUE||${i}|1`,
+    );
+    appendFileSync(path, ls.map((l) => `${l}\n`).join(""));
+    written.push(...ls);
+  };
+  return { write, written };
+}
+
+/** Waits (at most 15 s) until `store` holds at least `n` lines of `partition`. */
+async function untilStored(store: Store, partition: string, n: number): Promise<void> {
+  const end = Date.now() + 15_000;
+  while ((await storedLines(store, partition)).length < n && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 const targets = storeTargets();
 const pg = targets.find((t) => t.name === "postgres");
 afterAll(async () => {
@@ -66,17 +88,10 @@ it("keeps loading after PostgreSQL goes away and comes back, nothing lost or dou
   viaProxy.port = String(proxy.port);
   const dir = mkdtempSync(join(tmpdir(), "tandem-outage-"));
   const path = join(dir, "queue_log");
-  const written: string[] = [];
-  const write = (from: number, count: number) => {
-    const ls = Array.from(
-      { length: count },
-      (_, i) => `${T + from + i}|${T}.${from + i}|q|NONE|ENTERQUEUE||${i}|1`,
-    );
-    appendFileSync(path, ls.map((l) => `${l}\n`).join(""));
-    written.push(...ls);
-  };
+  const { write, written } = growingLog(path);
   const check = await openStore(direct);
   const count = async () => (await storedLines(check, "P")).length;
+  const until = (n: number) => untilStored(check, "P", n);
   const notices: string[] = [];
   const ac = new AbortController();
   const store = await openStore(viaProxy.toString());
@@ -93,10 +108,6 @@ it("keeps loading after PostgreSQL goes away and comes back, nothing lost or dou
       signal: ac.signal,
       onNotice: (n) => notices.push(n.message),
     });
-    const until = async (n: number) => {
-      const end = Date.now() + 15_000;
-      while ((await count()) < n && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-    };
     await until(500);
     await proxy.stop();
     write(500, 700);
@@ -159,25 +170,14 @@ it("waits out a SQLite store locked by another process, nothing lost or doubled"
   const dir = mkdtempSync(join(tmpdir(), "tandem-busy-"));
   const location = join(dir, "store.sqlite");
   const path = join(dir, "queue_log");
-  const written: string[] = [];
-  const write = (from: number, count: number) => {
-    const ls = Array.from(
-      { length: count },
-      (_, i) => `${T + from + i}|${T}.${from + i}|q|NONE|ENTERQUEUE||${i}|1`,
-    );
-    appendFileSync(path, ls.map((l) => `${l}\n`).join(""));
-    written.push(...ls);
-  };
+  const { write, written } = growingLog(path);
   const notices: string[] = [];
   const ac = new AbortController();
   // A short busy timeout, so the lock outlasts it and the loader's own retry takes over.
   const store = await openStore(location, { busyTimeoutMs: 50 });
   const check = await openStore(location);
   const count = async () => (await storedLines(check, "S")).length;
-  const until = async (n: number) => {
-    const end = Date.now() + 15_000;
-    while ((await count()) < n && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-  };
+  const until = (n: number) => untilStored(check, "S", n);
   let lock: Awaited<ReturnType<typeof lockSqlite>> | undefined;
   try {
     writeFileSync(path, "");

@@ -4,13 +4,20 @@ import { SessionDeriver } from "./sessions.js";
 
 const T = 1_700_000_000;
 
+function event(line: string) {
+  const e = parseLine(line);
+  if (isMalformed(e)) throw new Error(e.reason);
+  return e;
+}
+
+/** Applies `lines` to `d` at offsets 0, 1, 2… of file "k". */
+function applyAll(d: SessionDeriver, lines: string[]): void {
+  for (const [i, l] of lines.entries()) d.apply(event(l), "k", i);
+}
+
 /** Applies `lines` (offsets 0, 1, 2…) and returns every row as [agent, kind, queue, reason, start, end]. */
 function derive(lines: string[], d = new SessionDeriver("A", [])) {
-  lines.forEach((l, i) => {
-    const e = parseLine(l);
-    if (isMalformed(e)) throw new Error(e.reason);
-    d.apply(e, "k", i);
-  });
+  applyAll(d, lines);
   return d
     .takeChanged()
     .sort((a, b) => a.off - b.off)
@@ -59,35 +66,16 @@ describe("SessionDeriver", () => {
 
   it("ends every session of its partition at a QUEUESTART and resumes from stored open rows", () => {
     const first = new SessionDeriver("A", []);
-    derive(
-      [`${T}|NONE|NONE|Agent/1|AGENTLOGIN|SIP/1`, `${T + 1}|NONE|q|SIP/2|ADDMEMBER|SIP/2`],
-      first,
-    );
+    applyAll(first, [
+      `${T}|NONE|NONE|Agent/1|AGENTLOGIN|SIP/1`,
+      `${T + 1}|NONE|q|SIP/2|ADDMEMBER|SIP/2`,
+    ]);
     // A new loader run: only the open rows are known, from the store.
-    const open = [
-      {
-        partition: "A",
-        file_key: "k",
-        off: 0,
-        agent: "Agent/1",
-        kind: "login" as const,
-        queue: "",
-        reason: "",
-        start_time: T,
-        end_time: null,
-      },
-      {
-        partition: "A",
-        file_key: "k",
-        off: 1,
-        agent: "SIP/2",
-        kind: "member" as const,
-        queue: "q",
-        reason: "",
-        start_time: T + 1,
-        end_time: null,
-      },
-    ];
+    const open = first.takeChanged();
+    expect(open.map((r) => [r.agent, r.kind, r.end_time])).toEqual([
+      ["Agent/1", "login", null],
+      ["SIP/2", "member", null],
+    ]);
     const again = new SessionDeriver("A", open);
     expect(derive([`${T + 100}|NONE|NONE|NONE|QUEUESTART|`], again)).toEqual([
       ["Agent/1", "login", "", "", 0, 100],

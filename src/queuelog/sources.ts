@@ -12,7 +12,7 @@ import {
   QueueLogReadError,
   type TandemErrorShape,
 } from "../errors.js";
-import { type FileIdentity, HEAD_BYTES, headKey } from "./identity.js";
+import { type FileIdentity, HEAD_BYTES, headKey, readHead } from "./identity.js";
 
 /** Reads successive chunks; `null` means no more bytes for now. */
 export interface ChunkSource {
@@ -145,19 +145,13 @@ export async function identifyHandle(
   try {
     st = await fh.stat();
     if (!st.isFile()) throw new QueueLogReadError(`Cannot load ${path}: it is not a regular file`);
-    head = isGzipPath(path) ? await gzipHead(path, fh) : await plainHead(fh);
+    head = isGzipPath(path) ? await gzipHead(path, fh) : await readHead(fh);
   } catch (cause) {
     if (isTandemError(cause)) throw cause;
     throw readError(path, cause);
   }
   const key = headKey(head);
   return key === undefined ? undefined : { dev: st.dev, ino: st.ino, key };
-}
-
-async function plainHead(fh: FileHandle): Promise<Buffer> {
-  const buf = Buffer.alloc(HEAD_BYTES);
-  const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
-  return buf.subarray(0, bytesRead);
 }
 
 async function gzipHead(path: string, fh: FileHandle): Promise<Buffer> {

@@ -6,6 +6,7 @@ import { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { registerReport } from "../cli/commands/report.js";
 import { runLoader } from "../queuelog/loader.js";
+import type { Store } from "../store/open.js";
 import { storeTargets, withStore } from "../store/store.test-helpers.js";
 import { agentsReport } from "./agents.js";
 import { callsReport } from "./calls.js";
@@ -55,6 +56,32 @@ const SUPPORT = {
   avgAbandonWait: null,
 };
 
+/** Runs `tandem report …args`. */
+function reportCli(args: string[]): Promise<unknown> {
+  const program = new Command().exitOverride();
+  registerReport(program);
+  return program.parseAsync(["report", ...args], { from: "user" });
+}
+
+/** Runs `tandem report …args` once per argument list and returns what it printed on stdout. */
+async function reportOut(...runs: string[][]): Promise<string> {
+  const out: string[] = [];
+  const spy = vi.spyOn(process.stdout, "write").mockImplementation((s) => {
+    out.push(String(s));
+    return true;
+  });
+  try {
+    for (const args of runs) await reportCli(args);
+  } finally {
+    spy.mockRestore();
+  }
+  return out.join("");
+}
+
+/** Loads a queue_log file into `partition` of `store`, once. */
+const loadOnce = (store: Store, partition: string, path: string) =>
+  runLoader({ store, partition, path, once: true });
+
 const targets = storeTargets();
 afterAll(async () => {
   for (const t of targets) await t.cleanup();
@@ -65,15 +92,8 @@ describe.each(targets)("reports on $name", (target) => {
   beforeAll(async () => {
     location = target.fresh();
     await withStore(location, async (store) => {
-      await runLoader({ store, partition: "G", path: fixture("golden.queue_log"), once: true });
-      for (const p of ["A", "B", "C"]) {
-        await runLoader({
-          store,
-          partition: p,
-          path: fixture(`cluster-${p}.queue_log`),
-          once: true,
-        });
-      }
+      await loadOnce(store, "G", fixture("golden.queue_log"));
+      for (const p of ["A", "B", "C"]) await loadOnce(store, p, fixture(`cluster-${p}.queue_log`));
     });
   });
   const scope = (source: string, o: ReportOptions = {}) => openScope(source, location, o);
@@ -216,34 +236,18 @@ describe.each(targets)("reports on $name", (target) => {
   });
 
   it("prints the queues report as JSON from the CLI with the fixed fields", async () => {
-    const out: string[] = [];
-    const spy = vi.spyOn(process.stdout, "write").mockImplementation((s) => {
-      out.push(String(s));
-      return true;
-    });
-    try {
-      const program = new Command().exitOverride();
-      registerReport(program);
-      await program.parseAsync(
-        [
-          "report",
-          "queues",
-          "--source",
-          "sql:G",
-          "--store",
-          location,
-          "--to",
-          String(T + 2000),
-          "--format",
-          "json",
-        ],
-        { from: "user" },
-      );
-    } finally {
-      spy.mockRestore();
-    }
-    const json = JSON.parse(out.join(""));
-    expect(json).toEqual([SALES, SUPPORT]);
+    const out = await reportOut([
+      "queues",
+      "--source",
+      "sql:G",
+      "--store",
+      location,
+      "--to",
+      String(T + 2000),
+      "--format",
+      "json",
+    ]);
+    expect(JSON.parse(out)).toEqual([SALES, SUPPORT]);
   });
 });
 
@@ -271,9 +275,7 @@ describe.each(targets)("hours in zones with odd offsets and DST on $name", (targ
   let location = "";
   beforeAll(async () => {
     location = target.fresh();
-    await withStore(location, (store) =>
-      runLoader({ store, partition: "Z", path: fixture("hours-tz.queue_log"), once: true }),
-    );
+    await withStore(location, (store) => loadOnce(store, "Z", fixture("hours-tz.queue_log")));
   });
 
   it.each(Object.keys(expected))("buckets by the local hour of day in %s", async (timeZone) => {
@@ -295,32 +297,17 @@ describe.each(targets)("hours in zones with odd offsets and DST on $name", (targ
   });
 
   it("takes the zone from --tz on the command line", async () => {
-    const out: string[] = [];
-    const spy = vi.spyOn(process.stdout, "write").mockImplementation((x) => {
-      out.push(String(x));
-      return true;
-    });
-    try {
-      const program = new Command().exitOverride();
-      registerReport(program);
-      await program.parseAsync(
-        [
-          "report",
-          "hours",
-          "--source",
-          "sql:Z",
-          "--store",
-          location,
-          "--tz",
-          "Asia/Kathmandu",
-          "--json",
-        ],
-        { from: "user" },
-      );
-    } finally {
-      spy.mockRestore();
-    }
-    const rows = JSON.parse(out.join("")) as { hour: number; offered: number }[];
+    const out = await reportOut([
+      "hours",
+      "--source",
+      "sql:Z",
+      "--store",
+      location,
+      "--tz",
+      "Asia/Kathmandu",
+      "--json",
+    ]);
+    const rows = JSON.parse(out) as { hour: number; offered: number }[];
     expect(rows.filter((r) => r.offered > 0).map((r) => [r.hour, r.offered])).toEqual(
       expected["Asia/Kathmandu"]?.map(([h, n]) => [h, n]),
     );
@@ -351,9 +338,9 @@ describe.each(targets)("agent sessions begun long before the window on $name", (
     try {
       // Two loader runs: the second rebuilds the open sessions from the store.
       writeFileSync(path, before.map((l) => `${l}\n`).join(""));
-      await withStore(location, (store) => runLoader({ store, partition: "L", path, once: true }));
+      await withStore(location, (store) => loadOnce(store, "L", path));
       appendFileSync(path, during.map((l) => `${l}\n`).join(""));
-      await withStore(location, (store) => runLoader({ store, partition: "L", path, once: true }));
+      await withStore(location, (store) => loadOnce(store, "L", path));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -411,33 +398,17 @@ describe("file: source", () => {
   });
 
   it("prints CSV and text tables", async () => {
-    const out: string[] = [];
-    const spy = vi.spyOn(process.stdout, "write").mockImplementation((s) => {
-      out.push(String(s));
-      return true;
-    });
-    try {
-      for (const format of ["csv", "table"]) {
-        const program = new Command().exitOverride();
-        registerReport(program);
-        await program.parseAsync(
-          [
-            "report",
-            "queues",
-            "--source",
-            `file:${fixture("golden.queue_log")}`,
-            "--to",
-            String(T + 2000),
-            "--format",
-            format,
-          ],
-          { from: "user" },
-        );
-      }
-    } finally {
-      spy.mockRestore();
-    }
-    const text = out.join("");
+    const text = await reportOut(
+      ...["csv", "table"].map((format) => [
+        "queues",
+        "--source",
+        `file:${fixture("golden.queue_log")}`,
+        "--to",
+        String(T + 2000),
+        "--format",
+        format,
+      ]),
+    );
     expect(text).toContain(
       "Queue,Offered,Answered,Abandoned,Short,Timeout,Key,Empty,Transf,Open,SL%,SL%+ab",
     );
@@ -446,22 +417,19 @@ describe("file: source", () => {
   });
 
   it("rejects bad report options with usage errors", async () => {
-    const run = (args: string[]) => {
-      const program = new Command().exitOverride();
-      registerReport(program);
-      return program.parseAsync(["report", ...args], { from: "user" });
-    };
-    await expect(run(["bogus", "--source", "sql:A"])).rejects.toThrow('unknown report "bogus"');
-    await expect(run(["queues", "--source", "sql:A", "--from", "yesterday"])).rejects.toMatchObject(
-      {
-        code: "TANDEM_ERR_USAGE",
-        exitCode: 2,
-      },
+    await expect(reportCli(["bogus", "--source", "sql:A"])).rejects.toThrow(
+      'unknown report "bogus"',
     );
-    await expect(run(["queues", "--source", "sql:A", "--sl", "-3"])).rejects.toThrow(
+    await expect(
+      reportCli(["queues", "--source", "sql:A", "--from", "yesterday"]),
+    ).rejects.toMatchObject({
+      code: "TANDEM_ERR_USAGE",
+      exitCode: 2,
+    });
+    await expect(reportCli(["queues", "--source", "sql:A", "--sl", "-3"])).rejects.toThrow(
       '--sl "-3" is not a whole number',
     );
-    await expect(run(["hours", "--source", "sql:A", "--tz", "Mars/Olympus"])).rejects.toThrow(
+    await expect(reportCli(["hours", "--source", "sql:A", "--tz", "Mars/Olympus"])).rejects.toThrow(
       '--tz "Mars/Olympus" is not a time zone: expected an IANA name such as Asia/Kolkata or UTC',
     );
   });
