@@ -110,6 +110,21 @@ describe.each(targets)("reports on $name", (target) => {
     }
   };
 
+  it("without a source counts every partition of the store, as cluster: of all of them", async () => {
+    const all = await openScope(undefined, location, { to: T + 2000 });
+    try {
+      const names = all.partitions.map((p) => p.name);
+      expect(names).toEqual(expect.arrayContaining(["G", "A", "B", "C"]));
+      const named = await using(`cluster:${names.join("|")}`, { to: T + 2000 }, queuesReport);
+      expect(await queuesReport(all)).toEqual(named);
+    } finally {
+      await all.close();
+    }
+    await expect(openScope(undefined, target.fresh())).rejects.toThrow(
+      /has no partitions yet: load one with tandem qload, or give --source file:PATH/,
+    );
+  });
+
   it("computes the golden queue figures (see fixtures/golden.md)", async () => {
     const rows = await using("sql:G", { to: T + 2000 }, queuesReport);
     expect(rows).toEqual([SALES, SUPPORT]);

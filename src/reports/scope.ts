@@ -3,7 +3,7 @@
  * queue and agent filters, resolved against an open store.
  */
 import { type ExpressionBuilder, sql } from "kysely";
-import { SourceInvalidError } from "../errors.js";
+import { SourceInvalidError, UsageError } from "../errors.js";
 import { runLoader } from "../queuelog/loader.js";
 import { openStore, type Store } from "../store/open.js";
 import { listPartitions } from "../store/read.js";
@@ -55,7 +55,8 @@ export interface Scope {
 
 /**
  * Opens `source` for reporting. `file:` sources are loaded into a private in-memory store;
- * the others use the store at `storeLocation` and must name partitions it has.
+ * the others use the store at `storeLocation` and must name partitions it has. Without a
+ * source, every partition of the store counts, as one virtual call center.
  *
  * @example
  * ```ts
@@ -65,11 +66,10 @@ export interface Scope {
  * @throws SourceInvalidError for a bad source or a partition the store does not have
  */
 export async function openScope(
-  source: string,
+  source: string | undefined,
   storeLocation: string | undefined,
   o: ReportOptions = {},
 ): Promise<Scope> {
-  const parsed = parseSource(source);
   const common = {
     from: o.from ?? 0,
     to: o.to ?? END_OF_TIME,
@@ -79,6 +79,8 @@ export async function openScope(
     shortAbandon: o.shortAbandon ?? 5,
     timeZone: o.timeZone ?? defaultTimeZone(),
   };
+  if (source === undefined) return openWholeStore(storeLocation, common);
+  const parsed = parseSource(source);
   if (parsed.kind === "file") {
     const store = await openStore(":memory:");
     try {
@@ -122,6 +124,33 @@ export async function openScope(
     malformed: 0,
     close: () => store.close(),
   };
+}
+
+/** Every partition of the store as one virtual call center (what `cluster:` of all gives). */
+async function openWholeStore(
+  storeLocation: string | undefined,
+  common: Omit<Scope, "store" | "partitions" | "rewrite" | "malformed" | "close">,
+): Promise<Scope> {
+  const store = await openStore(storeLocation);
+  try {
+    const parts = await listPartitions(store);
+    if (parts.length === 0) {
+      throw new UsageError(
+        `the store at ${store.location} has no partitions yet: load one with tandem qload, or give --source file:PATH`,
+      );
+    }
+    return {
+      ...common,
+      store,
+      partitions: parts.map((name) => ({ name, agents: true })),
+      rewrite: false,
+      malformed: 0,
+      close: () => store.close(),
+    };
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
 }
 
 /** Names of all partitions of the scope. */

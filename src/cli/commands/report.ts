@@ -12,7 +12,7 @@ import {
   render,
   runReport,
 } from "../../reports/index.js";
-import { listPartitions, openStore, readMalformed } from "../../store/index.js";
+import { readMalformed } from "../../store/index.js";
 
 /** Options of `tandem report` as commander parses them. */
 interface ReportCliOptions {
@@ -106,8 +106,7 @@ async function report(name: string, o: ReportCliOptions): Promise<void> {
       `--tz "${o.tz}" is not a time zone: expected an IANA name such as Asia/Kolkata or UTC`,
     );
   }
-  const source = o.source ?? (await defaultSource(o.store));
-  const scope = await openScope(source, o.store, {
+  const scope = await openScope(o.source, o.store, {
     ...(from !== undefined ? { from } : {}),
     ...(to !== undefined ? { to } : {}),
     queues: splitList(o.queue),
@@ -120,7 +119,7 @@ async function report(name: string, o: ReportCliOptions): Promise<void> {
     const out = await runReport(name as ReportName, scope);
     if (format === "json") process.stdout.write(`${JSON.stringify(out.json, null, 2)}\n`);
     else process.stdout.write(render(out.tables, format));
-    const malformed = source.startsWith("file:")
+    const malformed = o.source?.startsWith("file:")
       ? scope.malformed
       : (
           await readMalformed(
@@ -136,21 +135,6 @@ async function report(name: string, o: ReportCliOptions): Promise<void> {
     }
   } finally {
     await scope.close();
-  }
-}
-
-async function defaultSource(store: string | undefined): Promise<string> {
-  const s = await openStore(store);
-  try {
-    const parts = await listPartitions(s);
-    if (parts.length === 0) {
-      throw new UsageError(
-        `the store at ${s.location} has no partitions yet: load one with tandem qload, or give --source file:PATH`,
-      );
-    }
-    return `cluster:${parts.join("|")}`;
-  } finally {
-    await s.close();
   }
 }
 
