@@ -16,7 +16,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { exited, freePort, sipOptions, until } from "./lib.mjs";
+import { exited, freePort, KAMAILIO, SIPP, sipOptions, sippStats, stopAll, until } from "./lib.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const arg = (name, fallback) =>
@@ -26,45 +26,9 @@ const RATE = 100;
 const KILL_AFTER_MS = 1000;
 const CALL_SECONDS = 6;
 const SECRET = "bench-e2e-failover-secret-0123456789";
-const SIPP = "/usr/bin/sipp";
-const KAMAILIO = "/usr/sbin/kamailio";
 
-const PBX_SCENARIO = `<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="PBX">
-  <recv request="INVITE" crlf="true"/>
-  <send>
-    <![CDATA[
-
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_Record-Route:]
-      [last_From:]
-      [last_To:];tag=[pid]pbx[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Contact: <sip:pbx@[local_ip]:[local_port];transport=[transport]>
-      X-Node: [node]
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <recv request="ACK" crlf="true"/>
-  <recv request="BYE"/>
-  <send>
-    <![CDATA[
-
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
-</scenario>
-`;
+/** The stand-in PBX of the end-to-end test: answers INVITE with 200 OK naming its node. */
+const PBX_SCENARIO = join(root, "test/fixtures/sipp/uas-pbx.xml");
 
 const CALLER_SCENARIO = `<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="caller">
@@ -185,18 +149,12 @@ cluster:
     agent("b");
     await until(async () => (await sipOptions(sip.a)) === 200, 20_000, "a serving");
     await until(async () => (await sipOptions(sip.b)) === 503, 5000, "b standing by");
-    writeFileSync(join(dir, "pbx.xml"), PBX_SCENARIO);
     writeFileSync(join(dir, "caller.xml"), CALLER_SCENARIO);
     for (const name of ["a", "b"]) {
-      start(
-        SIPP,
-        ["-sf", "pbx.xml", "-i", "127.0.0.1", "-p", String(pbx[name]), "-t", "u1"].concat([
-          "-key",
-          "node",
-          name,
-          "-nostdin",
-        ]),
-      );
+      start(SIPP, [
+        ...["-sf", PBX_SCENARIO, "-i", "127.0.0.1", "-p", String(pbx[name]), "-t", "u1"],
+        ...["-key", "node", name, "-nostdin"],
+      ]);
     }
     const kamPort = await freePort();
     const list = join(dir, "dispatcher.list");
@@ -258,28 +216,11 @@ cluster:
     const firstB = answers
       .filter((x) => x.node === "b" && x.at >= killedAt)
       .sort((x, y) => x.at - y.at)[0];
-    const rows = readFileSync(stat, "utf8").trim().split("\n");
-    const header = rows[0].split(";");
-    const last = rows.at(-1).split(";");
-    const failed = Number(last[header.indexOf("FailedCall(C)")]);
+    const failed = Number(sippStats(stat)("FailedCall(C)"));
     return { ms: firstB ? firstB.at - killedAt : null, failed, calls: answers.length };
   } finally {
     await stopAll(children);
   }
-}
-
-/** Kills the processes; Kamailio gets SIGTERM first so it ends its workers itself. */
-async function stopAll(children) {
-  for (const c of children) c.kill(c.spawnargs[0] === KAMAILIO ? "SIGTERM" : "SIGKILL");
-  await Promise.race([Promise.all(children.map(exited)), new Promise((r) => setTimeout(r, 3000))]);
-  for (const c of children) {
-    try {
-      if (c.spawnargs[0] === KAMAILIO) process.kill(-c.pid, "SIGKILL");
-    } catch {
-      // The whole group is gone.
-    }
-  }
-  await Promise.all(children.map(exited));
 }
 
 async function main() {

@@ -1,6 +1,12 @@
 // Small helpers shared by the benchmarks (benchmarks do not import test helpers).
 import { createSocket } from "node:dgram";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
+
+/** Where Debian's sip-tester package installs SIPp. */
+export const SIPP = "/usr/bin/sipp";
+/** Where Debian installs Kamailio. */
+export const KAMAILIO = "/usr/sbin/kamailio";
 
 /** A loopback port free for both UDP and TCP a moment ago. */
 export async function freePort() {
@@ -73,4 +79,30 @@ export function exited(child) {
     if (child.exitCode !== null || child.signalCode !== null) resolve();
     else child.on("exit", () => resolve());
   });
+}
+
+/** The last row of a SIPp statistics file (-trace_stat -stf): a column's value by its title. */
+export function sippStats(path) {
+  const rows = readFileSync(path, "utf8").trim().split("\n");
+  const header = rows[0].split(";");
+  const last = rows.at(-1).split(";");
+  return (title) => last[header.indexOf(title)];
+}
+
+/**
+ * Kills the processes and waits for them. Kamailio (spawned detached, in its own process group)
+ * gets SIGTERM first so it ends its workers itself; whatever is left of its group is killed.
+ */
+export async function stopAll(children) {
+  const isKamailio = (c) => c.spawnargs[0] === KAMAILIO;
+  for (const c of children) c.kill(isKamailio(c) ? "SIGTERM" : "SIGKILL");
+  await Promise.race([Promise.all(children.map(exited)), new Promise((r) => setTimeout(r, 3000))]);
+  for (const c of children.filter(isKamailio)) {
+    try {
+      process.kill(-c.pid, "SIGKILL");
+    } catch {
+      // The whole group is gone.
+    }
+  }
+  await Promise.all(children.map(exited));
 }

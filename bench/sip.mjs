@@ -11,11 +11,11 @@
 //
 //   node bench/sip.mjs [--seconds 3] [--start 1000] [--max 64000] [--kamailio-children 8]
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { exited, freePort, sipOptions, until } from "./lib.mjs";
+import { exited, freePort, KAMAILIO, SIPP, sipOptions, sippStats, stopAll, until } from "./lib.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const arg = (name, fallback) =>
@@ -24,8 +24,6 @@ const SECONDS = arg("--seconds", 3);
 const START = arg("--start", 1000);
 const MAX = arg("--max", 64000);
 const KAMAILIO_CHILDREN = arg("--kamailio-children", 8);
-const SIPP = "/usr/bin/sipp";
-const KAMAILIO = "/usr/sbin/kamailio";
 
 const OPTIONS_SCENARIO = `<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="OPTIONS">
@@ -68,10 +66,7 @@ async function step(dir, port, rate) {
     { cwd: dir, stdio: "ignore" },
   );
   await exited(sipp);
-  const rows = readFileSync(stat, "utf8").trim().split("\n");
-  const header = rows[0].split(";");
-  const last = rows.at(-1).split(";");
-  const col = (name) => last[header.indexOf(name)];
+  const col = sippStats(stat);
   const ok = Number(col("SuccessfulCall(C)"));
   const failed = Number(col("FailedCall(C)"));
   const elapsed = epoch(col("CurrentTime")) - epoch(col("StartTime"));
@@ -171,7 +166,7 @@ request_route {
     await until(async () => (await sipOptions(kamPort)) === 200, 10_000, "Kamailio's 200");
 
     console.log(
-      `OPTIONS over UDP on loopback, ${SECONDS} s per step, SIPp ${SIPP}, one machine (${(await import("node:os")).cpus().length} CPUs)`,
+      `OPTIONS over UDP on loopback, ${SECONDS} s per step, SIPp ${SIPP}, one machine (${cpus().length} CPUs)`,
     );
     const tandem = await ramp(dir, "Tandem responder (one agent process)", sipPort);
     const kam = await ramp(dir, `Kamailio 200 OK (children=${KAMAILIO_CHILDREN})`, kamPort);
@@ -183,20 +178,7 @@ request_route {
       );
     }
   } finally {
-    // Kamailio gets SIGTERM first so it ends its workers itself; then its whole group goes.
-    for (const c of children) c.kill(c.spawnargs[0] === KAMAILIO ? "SIGTERM" : "SIGKILL");
-    await Promise.race([
-      Promise.all(children.map(exited)),
-      new Promise((r) => setTimeout(r, 3000)),
-    ]);
-    for (const c of children) {
-      try {
-        if (c.spawnargs[0] === KAMAILIO) process.kill(-c.pid, "SIGKILL");
-      } catch {
-        // The whole group is gone.
-      }
-    }
-    await Promise.all(children.map(exited));
+    await stopAll(children);
     rmSync(dir, { recursive: true, force: true });
   }
 }

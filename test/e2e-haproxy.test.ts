@@ -75,7 +75,7 @@ async function setUp(): Promise<Setup> {
 
 const why = (s: Setup) => `${s.haproxy.output()}\n${s.pair.dump()}`;
 
-/** Waits until `count` requests in a row are answered by `node`. */
+/** Waits until 10 requests in a row are answered by `node`. */
 async function settlesOn(s: Setup, node: NodeName, timeoutMs: number): Promise<void> {
   let inARow = 0;
   const seen: string[] = [];

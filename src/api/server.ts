@@ -3,7 +3,8 @@
  * scripts, `/metrics` for Prometheus. Bodies and request times are bounded.
  */
 import Fastify, { type FastifyInstance } from "fastify";
-import { ListenError } from "../errors.js";
+import type { ListenError } from "../errors.js";
+import { listenError } from "../net/bind-error.js";
 import type { AgentMetrics } from "./metrics.js";
 import { registerMonitorRoutes } from "./monitor-routes.js";
 import type { StatusDocument } from "./status-types.js";
@@ -83,18 +84,7 @@ export async function listenApi(app: FastifyInstance, address: string): Promise<
   try {
     await app.listen({ host, port });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === "EADDRINUSE"
-        ? "is in use"
-        : code === "EADDRNOTAVAIL"
-          ? "is not an address of this machine"
-          : code === "EACCES"
-            ? "needs more privileges"
-            : `failed (${(err as Error).message})`;
-    throw new ListenError(`Cannot bind the API listener: port "${port}" on ${host} ${why}`, {
-      cause: err,
-    });
+    throw listenError(`the API listener: port "${port}" on ${host}`, err);
   }
   const bound = app.server.address();
   return typeof bound === "object" && bound ? bound.port : port;

@@ -85,8 +85,23 @@ describe("sip probe", () => {
     });
   });
 
-  it("fails at once when already aborted", async () => {
+  it("fails at once when already aborted, and stops waiting when aborted mid-exchange", async () => {
     const checker = createSipChecker({ kind: "sip", uri: "sip:127.0.0.1:9", expect: [200] }, ctx);
-    expect((await checker.check(AbortSignal.abort())).status).toBe("fail");
+    expect(await checker.check(AbortSignal.abort())).toEqual({
+      status: "fail",
+      message: "aborted",
+    });
+    const port = await responder({ serving: false }, "silent");
+    for (const transport of ["udp", "tcp"]) {
+      const config: SipProbeConfig = {
+        kind: "sip",
+        uri: `sip:127.0.0.1:${port};transport=${transport}`,
+        expect: [200],
+      };
+      const started = Date.now();
+      const result = await createSipChecker(config, ctx).check(AbortSignal.timeout(100));
+      expect(result).toEqual({ status: "fail", message: "aborted before a reply" });
+      expect(Date.now() - started).toBeLessThan(900);
+    }
   });
 });

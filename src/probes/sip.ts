@@ -4,7 +4,7 @@
  * (after 500 ms, then doubling) until a final answer or the timeout.
  */
 import { randomBytes } from "node:crypto";
-import { createSocket, type Socket as UdpSocket } from "node:dgram";
+import { createSocket } from "node:dgram";
 import { isIPv6, connect as tcpConnect } from "node:net";
 import { formatDuration } from "../config/duration.js";
 import type { ProbeConfig } from "../config/schema.js";
@@ -120,18 +120,34 @@ function listCodes(codes: readonly number[]): string {
   return all.length <= 1 ? (all[0] ?? "") : `${all.slice(0, -1).join(", ")} or ${all.at(-1)}`;
 }
 
-/** Arms the reply deadline and the abort; returns the cleanup. */
-function guard(finish: Finish, signal: AbortSignal, windowMs: number, timeoutMs: number) {
+/**
+ * The one way an exchange ends: the first result (a reply, an error, the deadline or the
+ * abort) disarms the deadline and the abort, runs `release` and resolves; later ones are
+ * ignored.
+ */
+function finisher(
+  resolve: Finish,
+  release: () => void,
+  signal: AbortSignal,
+  windowMs: number,
+  timeoutMs: number,
+): Finish {
+  let done = false;
+  const finish: Finish = (result) => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    signal.removeEventListener("abort", stop);
+    release();
+    resolve(result);
+  };
   const timer = setTimeout(
     () => finish(fail(`no reply within ${formatDuration(timeoutMs)}`)),
     windowMs,
   );
   const stop = (): void => finish(fail("aborted before a reply"));
   signal.addEventListener("abort", stop, { once: true });
-  return () => {
-    clearTimeout(timer);
-    signal.removeEventListener("abort", stop);
-  };
+  return finish;
 }
 
 function exchangeUdp(
@@ -143,18 +159,20 @@ function exchangeUdp(
 ): Promise<CheckResult> {
   return new Promise((resolve) => {
     const started = performance.now();
-    const socket: UdpSocket = createSocket(isIPv6(target.host) ? "udp6" : "udp4");
-    let done = false;
+    const socket = createSocket(isIPv6(target.host) ? "udp6" : "udp4");
+    let closed = false;
     let retransmit: NodeJS.Timeout | undefined;
-    const finish: Finish = (result) => {
-      if (done) return;
-      done = true;
-      unguard();
-      clearTimeout(retransmit);
-      socket.close();
-      resolve(result);
-    };
-    const unguard = guard(finish, signal, windowMs, timeoutMs);
+    const finish = finisher(
+      resolve,
+      () => {
+        closed = true;
+        clearTimeout(retransmit);
+        socket.close();
+      },
+      signal,
+      windowMs,
+      timeoutMs,
+    );
     socket.on("error", (err) => {
       const code = (err as NodeJS.ErrnoException).code;
       finish(
@@ -166,14 +184,14 @@ function exchangeUdp(
       );
     });
     socket.connect(target.port, target.host, () => {
-      if (done) return;
+      if (closed) return;
       const request = optionsRequest(target, "UDP", socket.address());
       socket.on("message", (data) => {
         const answer = finalAnswer(data, request.callId, request.branch);
         if (answer) finish(judge(answer, expect, target, started));
       });
+      // Retransmissions stop when the exchange ends (release clears the timer).
       const send = (interval: number): void => {
-        if (done) return;
         socket.send(request.bytes);
         retransmit = setTimeout(() => send(Math.min(interval * 2, 4000)), interval);
       };
@@ -193,15 +211,7 @@ function exchangeTcp(
     const started = performance.now();
     const socket = tcpConnect({ host: target.host, port: target.port });
     const framer = new SipStreamFramer();
-    let done = false;
-    const finish: Finish = (result) => {
-      if (done) return;
-      done = true;
-      unguard();
-      socket.destroy();
-      resolve(result);
-    };
-    const unguard = guard(finish, signal, windowMs, timeoutMs);
+    const finish = finisher(resolve, () => socket.destroy(), signal, windowMs, timeoutMs);
     socket.on("error", (err) => finish(fail(describeError(err))));
     socket.on("close", () => finish(fail(`connection to ${target.uri} closed before a reply`)));
     socket.once("connect", () => {

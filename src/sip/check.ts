@@ -2,7 +2,7 @@
  * Whether a parsed request carries what RFC 3261 §8.1.1 requires, judged before answering.
  */
 import { parseCSeq } from "./cseq.js";
-import { headerValues, type SipRequest } from "./message.js";
+import { headerValue, type SipRequest } from "./message.js";
 import { quote } from "./text.js";
 import { parseVia, viaValues } from "./via.js";
 
@@ -23,16 +23,21 @@ export function requestProblem(request: SipRequest): string | undefined {
   if (/[<>"]/.test(request.uri)) {
     return `Request-URI ${quote(request.uri)} contains "<", ">" or a quote`;
   }
+  const counts = new Map<string, number>();
+  for (const { name } of request.headers) {
+    const key = name.toLowerCase();
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
   for (const name of REQUIRED) {
-    if (headerValues(request, name).length === 0) return `missing ${name} header`;
+    if (!counts.has(name.toLowerCase())) return `missing ${name} header`;
   }
   for (const name of SINGLE) {
-    const count = headerValues(request, name).length;
+    const count = counts.get(name.toLowerCase()) ?? 0;
     if (count > 1) return `${count} ${name} headers, expected one`;
   }
   const [top = ""] = viaValues(request);
   if (!parseVia(top)) return `top Via ${quote(top)} is not "SIP/2.0/TRANSPORT HOST[:PORT];..."`;
-  const [cseqValue = ""] = headerValues(request, "CSeq");
+  const cseqValue = headerValue(request, "CSeq") ?? "";
   const cseq = parseCSeq(cseqValue);
   if (!cseq) {
     return `CSeq ${quote(cseqValue)} is not "NUMBER METHOD" with a number from 0 to 2147483647`;
@@ -40,7 +45,7 @@ export function requestProblem(request: SipRequest): string | undefined {
   if (cseq.method !== request.method) {
     return `CSeq method ${quote(cseq.method)} differs from the request method ${quote(request.method)}`;
   }
-  const [maxForwards] = headerValues(request, "Max-Forwards");
+  const maxForwards = headerValue(request, "Max-Forwards");
   if (
     maxForwards !== undefined &&
     !(/^\d{1,10}$/.test(maxForwards) && Number(maxForwards) <= 255)

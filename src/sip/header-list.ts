@@ -13,6 +13,11 @@
  * ```
  */
 export function splitHeaderList(value: string): string[] {
+  // The usual case, one value per line: nothing to split.
+  if (!value.includes(",")) {
+    const one = value.trim();
+    return one === "" ? [] : [one];
+  }
   const out: string[] = [];
   let quoted = false;
   let angle = false;

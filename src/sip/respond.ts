@@ -6,11 +6,17 @@ import { createHash } from "node:crypto";
 import { addressTag, withAddressTag } from "./address.js";
 import { requestProblem } from "./check.js";
 import { parseCSeq } from "./cseq.js";
-import { headerValues, SIP_VERSION, type SipHeader, type SipResponse } from "./message.js";
+import {
+  headerValue,
+  headerValues,
+  SIP_VERSION,
+  type SipHeader,
+  type SipResponse,
+} from "./message.js";
 import type { SipParseResult } from "./parse.js";
 import { responseDestination, type SipSource, stampVia } from "./route.js";
 import { quote } from "./text.js";
-import { formatVia, parseVia, viaValues } from "./via.js";
+import { formatVia, parseVia, viaParam, viaValues } from "./via.js";
 
 /** How a listener answers while the node is not serving. */
 export interface SipPolicy {
@@ -145,10 +151,10 @@ function build(
   const holder = { headers };
   const vias = viaValues(holder);
   const top = parseVia(vias[0] ?? "");
-  const [from] = headerValues(holder, "From");
-  const [to] = headerValues(holder, "To");
-  const [callId] = headerValues(holder, "Call-ID");
-  const [cseq] = headerValues(holder, "CSeq");
+  const from = headerValue(holder, "From");
+  const to = headerValue(holder, "To");
+  const callId = headerValue(holder, "Call-ID");
+  const cseq = headerValue(holder, "CSeq");
   if (
     !top ||
     from === undefined ||
@@ -159,7 +165,7 @@ function build(
     return undefined;
   }
   const stamped = stampVia(top, source);
-  const branch = top.params.find(([n]) => n.toLowerCase() === "branch")?.[1] ?? "";
+  const branch = viaParam(top, "branch") ?? "";
   const tag = createHash("sha256")
     .update(`${callId}\0${addressTag(from) ?? ""}\0${branch}`)
     .digest("hex")

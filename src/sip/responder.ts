@@ -6,8 +6,9 @@
  */
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { createServer, type Server, type Socket } from "node:net";
-import { ListenError } from "../errors.js";
+import type { ListenError } from "../errors.js";
 import type { Logger } from "../log/logger.js";
+import { listenError } from "../net/bind-error.js";
 import { SipStreamFramer } from "./framer.js";
 import { DEFAULT_SIP_LIMITS, type SipLimits } from "./limits.js";
 import { parseSipMessage } from "./parse.js";
@@ -184,18 +185,9 @@ export class SipResponder {
         ? await this.#bindUdp(listener, port)
         : await this.#bindTcp(listener, port);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      const why =
-        code === "EADDRINUSE"
-          ? "is in use"
-          : code === "EADDRNOTAVAIL"
-            ? "is on an address this machine does not have"
-            : code === "EACCES"
-              ? "needs more privileges"
-              : `failed (${(err as Error).message})`;
-      throw new ListenError(
-        `Cannot bind the SIP listener: ${transport} port "${port}" on ${listener.address} ${why}`,
-        { cause: err },
+      throw listenError(
+        `the SIP listener: ${transport} port "${port}" on ${listener.address}`,
+        err,
       );
     }
   }

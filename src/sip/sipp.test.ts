@@ -4,11 +4,11 @@
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { freeSipPort } from "../../test/helpers/sipp.js";
 import { SipResponder } from "./responder.js";
 
 const SIPP = "/usr/bin/sipp";
@@ -20,35 +20,25 @@ afterEach(async () => {
   await Promise.all(cleanup.splice(0).map((f) => f()));
 });
 
-/** A port that was free a moment ago, for SIPp's own socket. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-function runSipp(
+async function runSipp(
   code: number,
   transport: "u1" | "t1",
   port: number,
 ): Promise<{ exit: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    void (async () => {
-      const cwd = await mkdtemp(join(tmpdir(), "tandem-sipp-"));
-      cleanup.push(() => rm(cwd, { recursive: true, force: true }));
-      const localPort = await freePort();
-      const args = [
-        ...["-sf", scenario(code), "-t", transport, "-i", "127.0.0.1", "-p", String(localPort)],
-        ...["-m", "1", "-timeout", "10s", "-timeout_error", "-recv_timeout", "5000", "-nostdin"],
-        `127.0.0.1:${port}`,
-      ];
-      execFile(SIPP, args, { cwd, timeout: 15_000 }, (err, stdout, stderr) => {
-        const exit = err ? ((err as { code?: number }).code ?? null) : 0;
-        resolve({ exit: typeof exit === "number" ? exit : null, output: `${stdout}${stderr}` });
-      });
-    })().catch(reject);
+  const cwd = await mkdtemp(join(tmpdir(), "tandem-sipp-"));
+  cleanup.push(() => rm(cwd, { recursive: true, force: true }));
+  const localPort = await freeSipPort();
+  const args = [
+    ...["-sf", scenario(code), "-t", transport, "-i", "127.0.0.1", "-p", String(localPort)],
+    ...["-m", "1", "-timeout", "10s", "-timeout_error", "-recv_timeout", "5000", "-nostdin"],
+    `127.0.0.1:${port}`,
+  ];
+  return new Promise((resolve) => {
+    execFile(SIPP, args, { cwd, timeout: 15_000 }, (err, stdout, stderr) => {
+      // A missing sipp gives a string code (ENOENT): no exit status at all.
+      const exit: unknown = err ? (err as { code?: unknown }).code : 0;
+      resolve({ exit: typeof exit === "number" ? exit : null, output: `${stdout}${stderr}` });
+    });
   });
 }
 

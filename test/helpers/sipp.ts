@@ -26,11 +26,7 @@ export async function freeSipPort(): Promise<number> {
       udp.once("error", () => resolve(false));
       udp.bind(port, "127.0.0.1", () => resolve(true));
     });
-    try {
-      udp.close();
-    } catch {
-      // A socket whose bind failed is not running.
-    }
+    udp.close();
     await new Promise<void>((resolve) => tcp.close(() => resolve()));
     if (free) return port;
   }
@@ -63,14 +59,11 @@ function spawnSipp(args: string[], cwd: string): SippProcess {
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
   const exited = new Promise<number | null>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
-    else {
-      child.on("exit", (code) => resolve(code));
-      child.on("error", (err) => {
-        out += `\n${String(err)}`;
-        resolve(null);
-      });
-    }
+    child.on("exit", (code) => resolve(code));
+    child.on("error", (err) => {
+      out += `\n${String(err)}`;
+      resolve(null);
+    });
   });
   const sipp: SippProcess = {
     child,
@@ -93,11 +86,10 @@ function spawnSipp(args: string[], cwd: string): SippProcess {
  */
 export function startPbx(node: string, port: number, cwd: string): SippProcess {
   return spawnSipp(
-    ["-sf", scenario("uas-pbx.xml"), "-i", "127.0.0.1", "-p", String(port), "-t", "u1"].concat([
-      "-key",
-      "node",
-      node,
-    ]),
+    [
+      ...["-sf", scenario("uas-pbx.xml"), "-i", "127.0.0.1", "-p", String(port), "-t", "u1"],
+      ...["-key", "node", node],
+    ],
     cwd,
   );
 }
