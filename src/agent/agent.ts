@@ -386,22 +386,9 @@ export class Agent {
         warningDown: summary.warningDown,
       },
       cluster: this.#cluster ? clusterStatus(this.#cluster.state) : null,
-      sip: this.#sip ? this.#sipStatus(this.#sip) : null,
+      sip: this.#sip ? { listeners: this.#sip.boundPorts(), counters: this.#sip.counters() } : null,
       probes,
       time: new Date().toISOString(),
-    };
-  }
-
-  #sipStatus(sip: SipResponder): NonNullable<StatusDocument["sip"]> {
-    const policies = this.#config.sip?.listeners ?? [];
-    return {
-      listeners: sip.boundPorts().map((b) => ({
-        ...b,
-        whenNotServing:
-          policies.find((l) => l.address === b.address && l.transports.includes(b.transport))
-            ?.whenNotServing ?? "reject",
-      })),
-      counters: sip.counters(),
     };
   }
 

@@ -56,7 +56,7 @@ export interface NodeStatusView {
  * ```
  */
 export interface SipStatusView {
-  listeners: Array<SipBoundPort & { whenNotServing: "reject" | "silent" }>;
+  listeners: SipBoundPort[];
   counters: SipCounters;
 }
 

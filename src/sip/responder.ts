@@ -61,11 +61,12 @@ export interface SipCounters {
   malformed: number;
 }
 
-/** One bound socket. */
+/** One bound socket, with what its listener does while the node does not serve. */
 export interface SipBoundPort {
   transport: "udp" | "tcp";
   address: string;
   port: number;
+  whenNotServing: "reject" | "silent";
 }
 
 const DEFAULT_LIMITS: SipResponderLimits = {
@@ -211,6 +212,7 @@ export class SipResponder {
           transport: "udp" as const,
           address: listener.address,
           port: socket.address().port,
+          whenNotServing: listener.whenNotServing,
         };
         this.#udp.push({ socket, bound });
         socket.on("message", (data, rinfo) => {
@@ -243,6 +245,7 @@ export class SipResponder {
           transport: "tcp" as const,
           address: listener.address,
           port: typeof address === "object" && address ? address.port : port,
+          whenNotServing: listener.whenNotServing,
         };
         this.#tcp.push({ server, bound });
         resolve(bound.port);
