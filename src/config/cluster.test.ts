@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigInvalidError } from "../errors.js";
+import { configProblems } from "./config.test-helpers.js";
 import { parseConfigText } from "./load.js";
 
 const SECRET = "0123456789abcdef-pair-secret";
@@ -14,16 +14,6 @@ function pair(node: string, overrides = ""): string {
     "    - { name: b, rank: 2, api: http://127.0.0.1:7702 }",
     overrides,
   ].join("\n");
-}
-
-async function problems(text: string): Promise<string[]> {
-  try {
-    await parseConfigText(text, "t.yaml");
-  } catch (err) {
-    if (err instanceof ConfigInvalidError) return err.message.split("\n");
-    throw err;
-  }
-  return [];
 }
 
 describe("cluster section", () => {
@@ -58,10 +48,10 @@ describe("cluster section", () => {
       "    - { name: a, rank: 1, api: http://10.0.0.1:7701 }",
       "    - { name: b, rank: 1, api: http://10.0.0.2:7701 }",
     ].join("\n");
-    expect(await problems(text)).toEqual([
+    expect(await configProblems(text)).toEqual([
       "t.yaml:3:11: cluster.secret: expected a shared secret of at least 16 characters, got a string (not shown)",
     ]);
-    expect(await problems(text.replace("secret: short", `secret: ${SECRET}`))).toEqual([
+    expect(await configProblems(text.replace("secret: short", `secret: ${SECRET}`))).toEqual([
       't.yaml:5:5: cluster.nodes: this node "c" is not one of the cluster nodes (a, b); set node.name to one of them',
       "t.yaml:6:24: cluster.nodes[1].rank: rank 1 is also node 1's; ranks must differ",
     ]);
@@ -72,10 +62,10 @@ describe("cluster section", () => {
       "    - { name: b, rank: 2, api: http://127.0.0.1:7702 }",
       "    - { name: b, rank: 2, api: http://127.0.0.1:7702 }\n    - { name: c, rank: 3, api: http://127.0.0.1:7703 }",
     );
-    expect((await problems(three))[0]).toContain(
+    expect((await configProblems(three))[0]).toContain(
       "cluster.nodes: expected exactly two nodes (a pair)",
     );
-    const badProfile = await problems(pair("a", "  profile: turbo"));
+    const badProfile = await configProblems(pair("a", "  profile: turbo"));
     expect(badProfile[0]).toMatch(/cluster\.profile: .*fast.*lan.*wan/);
   });
 });

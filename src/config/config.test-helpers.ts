@@ -3,6 +3,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach } from "vitest";
+import { ConfigInvalidError } from "../errors.js";
+import { parseConfigText } from "./load.js";
 
 /** The error a promise rejects with; fails the test when it resolves. */
 export async function rejection(
@@ -14,6 +16,17 @@ export async function rejection(
     return err as Error & { code?: string; details?: unknown };
   }
   throw new Error("expected the promise to reject, but it resolved");
+}
+
+/** The problem lines of an invalid configuration text (none when it is valid). */
+export async function configProblems(text: string): Promise<string[]> {
+  try {
+    await parseConfigText(text, "t.yaml");
+  } catch (err) {
+    if (err instanceof ConfigInvalidError) return err.message.split("\n");
+    throw err;
+  }
+  return [];
 }
 
 /** A fresh temporary directory, removed after the current test. */

@@ -1,16 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigInvalidError } from "../errors.js";
+import { configProblems } from "./config.test-helpers.js";
 import { parseConfigText } from "./load.js";
-
-async function problems(text: string): Promise<string[]> {
-  try {
-    await parseConfigText(text, "t.yaml");
-  } catch (err) {
-    if (err instanceof ConfigInvalidError) return err.message.split("\n");
-    throw err;
-  }
-  return [];
-}
 
 describe("sip section", () => {
   it("applies defaults to each listener", async () => {
@@ -55,7 +45,7 @@ describe("sip section", () => {
       "      whenNotServing: ignore",
       "      retryAfter: -1",
     ].join("\n");
-    const found = await problems(text);
+    const found = await configProblems(text);
     expect(found).toHaveLength(5);
     expect(found[0]).toBe(
       't.yaml:3:16: sip.listeners[0].address: expected an IPv4 or IPv6 address such as "0.0.0.0", "10.0.0.11" or "::", got "pbx.example.com"',
@@ -69,10 +59,10 @@ describe("sip section", () => {
   });
 
   it("rejects an empty list, a repeated transport, two listeners on one socket and a typo", async () => {
-    expect(await problems("sip:\n  listeners: []")).toEqual([
+    expect(await configProblems("sip:\n  listeners: []")).toEqual([
       "t.yaml:2:3: sip.listeners: expected at least one listener, got an empty list",
     ]);
-    expect(await problems("sip:\n  listeners:\n    - { transports: [udp, udp] }")).toEqual([
+    expect(await configProblems("sip:\n  listeners:\n    - { transports: [udp, udp] }")).toEqual([
       "t.yaml:3:9: sip.listeners[0].transports: expected each transport once, got a list",
     ]);
     const twice = [
@@ -81,10 +71,10 @@ describe("sip section", () => {
       "    - { port: 5070 }",
       "    - { port: 5070, transports: [tcp] }",
     ].join("\n");
-    expect(await problems(twice)).toEqual([
+    expect(await configProblems(twice)).toEqual([
       "t.yaml:4:15: sip.listeners[1].port: expected each address, port and transport once: tcp 0.0.0.0:5070 is also listener 0's, got 5070",
     ]);
-    expect(await problems("sip:\n  listeners:\n    - { porrt: 5070 }")).toEqual([
+    expect(await configProblems("sip:\n  listeners:\n    - { porrt: 5070 }")).toEqual([
       't.yaml:3:9: sip.listeners[0]: unknown key "porrt" (expected one of: address, port, transports, whenNotServing, retryAfter) — did you mean "port"?',
     ]);
   });
@@ -119,16 +109,16 @@ describe("sip probe", () => {
 
   it("says what a SIP URI must look like and which codes are allowed", async () => {
     const base = "probes:\n  pbx:\n    kind: sip\n";
-    expect(await problems(`${base}    uri: http://127.0.0.1:5060`)).toEqual([
+    expect(await configProblems(`${base}    uri: http://127.0.0.1:5060`)).toEqual([
       't.yaml:4:10: probes.pbx.uri: expected a SIP URI such as "sip:127.0.0.1:5060;transport=udp", got "http://127.0.0.1:5060"',
     ]);
-    expect(await problems(`${base}    uri: sip:127.0.0.1;transport=tls`)).toEqual([
+    expect(await configProblems(`${base}    uri: sip:127.0.0.1;transport=tls`)).toEqual([
       't.yaml:4:10: probes.pbx.uri: expected transport "udp" or "tcp", got "sip:127.0.0.1;transport=tls"',
     ]);
-    const codes = await problems(`${base}    uri: sip:127.0.0.1\n    expect: [99]`);
+    const codes = await configProblems(`${base}    uri: sip:127.0.0.1\n    expect: [99]`);
     expect(codes).toHaveLength(1);
     expect(codes[0]).toMatch(/^t\.yaml:5:14: probes\.pbx\.expect\[0\]: .*100/);
-    const missing = await problems(base);
+    const missing = await configProblems(base);
     expect(missing).toEqual(['t.yaml:2:3: probes.pbx: missing required key "uri"']);
   });
 });
