@@ -21,6 +21,7 @@ import { createChecker } from "../probes/index.js";
 import type { SipResponder } from "../sip/responder.js";
 import { VERSION } from "../version.js";
 import { decideMode } from "./mode.js";
+import { TransitionBus } from "./transitions.js";
 
 /** Options of {@link Agent}. */
 export interface AgentOptions {
@@ -51,6 +52,7 @@ export class Agent {
   readonly #metrics: AgentMetrics;
   readonly #api: FastifyInstance;
   readonly #events = new EventHub();
+  readonly #transitions: TransitionBus;
   readonly #startedAt = new Date();
   readonly #name: string;
   readonly #clusterHash: string | null;
@@ -68,6 +70,7 @@ export class Agent {
     this.#logger = logger;
     this.#clusterHash = options.clusterHash ?? null;
     this.#name = config.node.name ?? options.hostname ?? osHostname();
+    this.#transitions = new TransitionBus(logger);
     const host = options.hostname ?? osHostname();
     const defaults = config.probeDefaults;
     const probes: MonitoredProbe[] = Object.entries(config.probes).map(([name, p]) => ({
@@ -125,6 +128,11 @@ export class Agent {
     if (this.#mode === "ACTIVE") return this.#name;
     const peers = this.#cluster ? Object.values(this.#cluster.state.peers) : [];
     return peers.find((p) => !p.lost && p.view?.mode === "ACTIVE")?.name ?? null;
+  }
+
+  /** Where role changes are published; consumers (AMI push, Kamailio push, …) `add` here. */
+  get transitions(): TransitionBus {
+    return this.#transitions;
   }
 
   /** The node's name. */
@@ -329,6 +337,7 @@ export class Agent {
       await this.#cluster?.stop();
       await this.#scheduler.stop();
       await this.#sip?.close();
+      await this.#transitions.close();
       this.#events.closeAll();
       await this.#api.close();
       this.#logger.info({ event: "stopped" }, `agent "${this.#name}" stopped`);
@@ -426,11 +435,26 @@ export class Agent {
 
   #enterMode(mode: Mode, serving: boolean, reason: string): void {
     this.#reason = reason;
+    const wasServing = this.#serving;
     this.#serving = serving;
-    if (mode === this.#mode) return;
     const from = this.#mode;
-    this.#mode = mode;
-    this.#modeSince = new Date();
+    if (mode !== from) {
+      this.#mode = mode;
+      this.#modeSince = new Date();
+    }
+    if (mode !== from || serving !== wasServing) {
+      this.#transitions.publish({
+        node: this.#name,
+        from,
+        to: mode,
+        serving,
+        wasServing,
+        term: this.#cluster?.state.term ?? null,
+        reason,
+        at: new Date().toISOString(),
+      });
+    }
+    if (mode === from) return;
     // In a pair the engine already wrote the transition with its cause and told the clients.
     if (this.#cluster) return;
     this.#events.publish("role", { node: this.#name, from, to: mode, reason });
