@@ -217,3 +217,11 @@ export const PeerMessageError = defineError(
   1,
   "A peer request or reply carried a body that is not the expected message: not JSON, not a valid peer view or fence term, or larger than the limit.",
 );
+
+/** Something failed that Tandem did not foresee: a bug to report with `tandem bundle`. */
+export const InternalError = defineError(
+  "TANDEM_ERR_INTERNAL",
+  Error,
+  1,
+  "An error Tandem did not foresee ended the command: a bug. The message carries the original error; please report it with the output of `tandem bundle`.",
+);

@@ -1,42 +1,66 @@
 /**
  * The README's demo story, run for real: `npm start` (scripts/demo.js) brings up the pair —
- * "a" ACTIVE on 127.0.0.1:7701, "b" STANDBY on :7702, their SIP responders on :5071 and
- * :5072 — `tandem status` answers, killing the primary moves the role to "b", and after "a"
- * is started again `tandem recover` hands the role back.
+ * "a" ACTIVE, "b" STANDBY, their SIP responders — `tandem status` answers, killing the primary
+ * moves the role to "b", and after "a" is started again `tandem recover` hands the role back.
+ * The demo runs on free ports in a temporary directory (`--dir`, `--ports`), so the test never
+ * touches a demo someone is running on 7701/7702 in this checkout or another.
  */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { ROOT, runTandem, startTandem, waitFor } from "./helpers/processes.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort, ROOT, runTandem, startTandem, tempDir, waitFor } from "./helpers/processes.js";
 import { sipOptions } from "./helpers/sip.js";
+import { freeSipPort } from "./helpers/sipp.js";
 
-const A = "http://127.0.0.1:7701";
-const B = "http://127.0.0.1:7702";
 const role = async (base: string): Promise<number> => (await fetch(`${base}/monitor/role`)).status;
 
 describe("npm start demo", () => {
-  const demo = spawn(process.execPath, [join(ROOT, "scripts/demo.js")], {
-    cwd: ROOT,
-    env: { ...process.env, NO_COLOR: "1" },
-    stdio: ["ignore", "pipe", "pipe"],
+  const scratch = tempDir("tandem-demo-");
+  let apiA = 0;
+  let apiB = 0;
+  let sipA = 0;
+  let sipB = 0;
+  let A = "";
+  let B = "";
+  beforeAll(async () => {
+    apiA = await freePort();
+    apiB = await freePort();
+    sipA = await freeSipPort();
+    sipB = await freeSipPort();
+    A = `http://127.0.0.1:${apiA}`;
+    B = `http://127.0.0.1:${apiB}`;
+    demo = spawn(
+      process.execPath,
+      [
+        join(ROOT, "scripts/demo.js"),
+        "--dir",
+        scratch.dir,
+        "--ports",
+        [apiA, apiB, sipA, sipB].join(","),
+      ],
+      { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    demo.stdout?.on("data", (d: Buffer) => {
+      output += d.toString();
+    });
+    demo.stderr?.on("data", (d: Buffer) => {
+      output += d.toString();
+    });
+    exited = new Promise<number | null>((resolve) => demo.on("exit", (code) => resolve(code)));
   });
+  let demo: ChildProcess;
   let output = "";
-  demo.stdout.on("data", (d: Buffer) => {
-    output += d.toString();
-  });
-  demo.stderr.on("data", (d: Buffer) => {
-    output += d.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => demo.on("exit", (code) => resolve(code)));
+  let exited: Promise<number | null> = Promise.resolve(null);
 
   afterAll(async () => {
     demo.kill("SIGTERM");
     await exited;
+    scratch.remove();
   });
 
   it("runs the pair; status answers; killing the primary moves the role to b; recover brings it back", async () => {
-    await waitFor(async () => (await role(A)) === 200, 20_000, `a ACTIVE\n${output}`);
+    await waitFor(async () => (await role(A)) === 200, 60_000, `a ACTIVE\n${output}`);
     await waitFor(async () => (await fetch(`${B}/v1/status`)).ok, 10_000, "b up");
     expect(await role(B)).toBe(503);
 
@@ -51,14 +75,14 @@ describe("npm start demo", () => {
     }
 
     // The upstream's view over SIP: the active answers 200, the standby 503.
-    expect(await sipOptions(5071)).toBe(200);
-    expect(await sipOptions(5072)).toBe(503);
+    expect(await sipOptions(sipA)).toBe(200);
+    expect(await sipOptions(sipB)).toBe(503);
 
-    const pidA = Number(readFileSync(join(ROOT, "var/demo/a/agent.pid"), "utf8"));
+    const pidA = Number(readFileSync(join(scratch.dir, "a/agent.pid"), "utf8"));
     process.kill(pidA, "SIGKILL");
     await waitFor(async () => (await role(B)) === 200, 10_000, "b ACTIVE");
-    await waitFor(async () => (await sipOptions(5072)) === 200, 5000, "b answering 200 over SIP");
-    expect(await sipOptions(5071, 300)).toBeNull();
+    await waitFor(async () => (await sipOptions(sipB)) === 200, 5000, "b answering 200 over SIP");
+    expect(await sipOptions(sipA, 300)).toBeNull();
     const messages = output
       .split("\n")
       .filter((l) => l.startsWith("{"))
@@ -68,7 +92,7 @@ describe("npm start demo", () => {
     );
 
     // The repaired primary comes back and stays out until the operator recovers it.
-    const a = startTandem(["agent", "--config", "examples/pair/a.yaml"]);
+    const a = startTandem(["agent", "--config", join(scratch.dir, "a.yaml")]);
     try {
       await waitFor(
         async () =>
@@ -81,14 +105,14 @@ describe("npm start demo", () => {
       );
       expect(await role(A)).toBe(503);
       const recover = await runTandem(
-        ["recover", "--config", "examples/pair/a.yaml", "--yes", "--by", "demo-test"],
+        ["recover", "--config", join(scratch.dir, "a.yaml"), "--yes", "--by", "demo-test"],
         { timeoutMs: 60_000 },
       );
       expect(recover.code, `${recover.stdout}\n${recover.stderr}`).toBe(0);
       expect(recover.stdout).toMatch(/Recovered: "a" is ACTIVE, "b" stands by/);
       expect(await role(A)).toBe(200);
       expect(await role(B)).toBe(503);
-      expect(await sipOptions(5071)).toBe(200);
+      expect(await sipOptions(sipA)).toBe(200);
     } finally {
       a.child.kill("SIGTERM");
       await a.exited.catch(() => undefined);
@@ -96,5 +120,10 @@ describe("npm start demo", () => {
 
     demo.kill("SIGINT");
     expect(await exited).toBe(0);
-  });
+    // A clean start is clean: no error line, no stack trace, and the banner with both URLs.
+    expect(output).toContain(`a (primary)    ${A}`);
+    expect(output).toContain(`b (secondary)  ${B}`);
+    const errors = output.split("\n").filter((l) => /"level":"error"|\n\s+at |Error:/.test(l));
+    expect(errors).toEqual([]);
+  }, 120_000);
 });

@@ -54,19 +54,57 @@ function applyExitOverride(command: Command): void {
  */
 export async function main(argv: readonly string[]): Promise<number> {
   process.exitCode = 0;
+  endQuietlyOnClosedPipe();
+  const json = wantsJson(argv);
   try {
     await buildProgram().parseAsync([...argv]);
     return Number(process.exitCode ?? 0);
   } catch (err) {
     if (err instanceof CommanderError) {
       // Help and version exit with 0; every other commander error is a usage error.
-      return err.exitCode === 0 ? 0 : 2;
+      if (err.exitCode === 0) return 0;
+      if (json) writeJsonError("TANDEM_ERR_USAGE", err.message.replace(/^error: /, ""));
+      return 2;
     }
     if (isTandemError(err)) {
+      if (json) writeJsonError(err.code, err.message, err.details);
       process.stderr.write(`tandem: ${err.message}\n`);
       return err.exitCode;
     }
+    if (json) writeJsonError("TANDEM_ERR_INTERNAL", (err as Error).message ?? String(err));
     process.stderr.write(`tandem: unexpected error: ${(err as Error).stack ?? String(err)}\n`);
     return 1;
+  }
+}
+
+/** Whether the command line asks for JSON (`--json` before any `--`). */
+function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf("--");
+  return (end === -1 ? argv : argv.slice(0, end)).includes("--json");
+}
+
+/**
+ * The JSON error object every `--json` command prints on failure, on standard output where a
+ * script reads the answer: `{ "error": { "code", "message", "details"? } }`.
+ */
+function writeJsonError(code: string, message: string, details?: unknown): void {
+  const error = details === undefined ? { code, message } : { code, message, details };
+  process.stdout.write(`${JSON.stringify({ error }, null, 2)}\n`);
+}
+
+let pipeGuarded = false;
+
+/**
+ * `tandem log --follow | head` closes the pipe under us: end quietly (as `cat` does) instead
+ * of dying with an unhandled EPIPE error event.
+ */
+function endQuietlyOnClosedPipe(): void {
+  if (pipeGuarded) return;
+  pipeGuarded = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (err: NodeJS.ErrnoException) => {
+      if (err.code === "EPIPE") process.exit(Number(process.exitCode ?? 0));
+      throw err;
+    });
   }
 }

@@ -71,10 +71,21 @@ describe("FailoverLog", () => {
 
   it("reports a write that fails without throwing out of append", async () => {
     const errors: Error[] = [];
-    const log = new FailoverLog({ dir: "/nonexistent/tandem", onError: (e) => errors.push(e) });
+    const file = join(dir(), "a-file");
+    appendFileSync(file, "not a directory\n");
+    const log = new FailoverLog({ dir: join(file, "state"), onError: (e) => errors.push(e) });
     log.append(entry(1));
     await log.flushed();
-    expect(errors[0]?.message).toMatch(/ENOENT/);
+    expect(errors[0]?.message).toMatch(/ENOTDIR/);
     expect(await log.read()).toEqual([]);
+  });
+
+  it("creates the state directory on a first start, so the first entry is kept", async () => {
+    const errors: Error[] = [];
+    const stateDir = join(dir(), "fresh", "state");
+    const log = new FailoverLog({ dir: stateDir, onError: (e) => errors.push(e) });
+    log.append(entry(1));
+    expect((await log.read()).map((e) => e.message)).toEqual(["entry 1"]);
+    expect(errors).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
  * commands, fencing, clock skew) as one JSON line in `stateDir/failover.log`, kept across
  * restarts so `tandem log` can tell what happened before the last crash.
  */
-import { appendFile, readFile, rename, stat } from "node:fs/promises";
+import { appendFile, mkdir, readFile, rename, stat } from "node:fs/promises";
 import { join } from "node:path";
 
 /**
@@ -50,12 +50,14 @@ export interface FailoverLogOptions {
  */
 export class FailoverLog {
   readonly path: string;
+  readonly #dir: string;
   readonly #maxBytes: number;
   readonly #onError: (err: Error) => void;
   #queue: Promise<void> = Promise.resolve();
   #size: number | null = null;
 
   constructor(options: FailoverLogOptions) {
+    this.#dir = options.dir;
     this.path = join(options.dir, "failover.log");
     this.#maxBytes = options.maxBytes ?? 1024 * 1024;
     this.#onError = options.onError ?? (() => {});
@@ -101,6 +103,8 @@ export class FailoverLog {
 
   async #write(line: string): Promise<void> {
     if (this.#size === null) {
+      // A first start logs before the state file is saved: the directory may not exist yet.
+      await mkdir(this.#dir, { recursive: true, mode: 0o700 });
       this.#size = await stat(this.path).then(
         (s) => s.size,
         () => 0,

@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { StatusDocument } from "../api/status-types.js";
 import type { ClusterConfig } from "../config/schema.js";
-import { CommandRefusedError, UsageError } from "../errors.js";
+import { AgentUnreachableError, CommandRefusedError, UsageError } from "../errors.js";
 import { OperatorClient } from "./client.js";
 
 /**
@@ -71,6 +71,20 @@ export class PairClient {
         }
       }),
     );
+  }
+
+  /**
+   * Like {@link read}, but throws an {@link AgentUnreachableError} (exit code 3) when no node
+   * answers: a command that needs the pair cannot do anything then, and says so.
+   */
+  async readAny(what: string): Promise<NodeReading[]> {
+    const nodes = await this.read();
+    if (nodes.every((n) => n.status === null)) {
+      throw new AgentUnreachableError(
+        `${what}: no node of the pair answers (${describePair(nodes)})`,
+      );
+    }
+    return nodes;
   }
 
   /**

@@ -155,8 +155,8 @@ function takeoverCause(
     return null;
   }
   const reason = peerCanLead
-    ? `no active node; this node has the lowest rank (${s.options.self.rank} < ${p.rank})`
-    : `no active node; peer "${p.name}" cannot take it (${v.mode}${v.healthy ? "" : ", unhealthy"})`;
+    ? `took the role: no node was active and this node has the lowest rank (${s.options.self.rank} < ${p.rank})`
+    : `took the role: no node was active and peer "${p.name}" could not take it (${v.mode}${v.healthy ? "" : ", unhealthy"})`;
   return { reason, cause: { peer: p.name, peerMode: v.mode, peerRank: p.rank }, fence: null };
 }
 

@@ -76,3 +76,14 @@ describe("explainFlags", () => {
     expect(explainFlags(a, b)).toMatchObject({ verdict: "invalid" });
   });
 });
+
+describe("explainFlags while a fence is asserted but not yet recorded", () => {
+  it("never calls a pair normal while one node is fencing the other", () => {
+    const a: FlagSubject = { name: "a", rank: 1, flags: noFlags(), mode: "STANDBY" };
+    const b: FlagSubject = { name: "b", rank: 2, flags: noFlags(), mode: "ACTIVE" };
+    b.flags.fencingPeer = { peer: "a", term: 3, since: 0 };
+    const e = explainFlags(a, b);
+    expect(e.verdict).toBe("known");
+    expect(e.situation).toBe('"b" is fencing "a" (term 3); "a" has not recorded the fence yet');
+  });
+});

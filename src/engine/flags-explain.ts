@@ -86,6 +86,15 @@ export function explainFlags(a: FlagSubject, b: FlagSubject): FlagExplanation {
       situation: `"${only.name}" fenced itself (${only.flags.selfFenced?.reason}); "${other.name}" has not fenced it (yet): ${other.mode === "ACTIVE" ? "it took over without fencing (planned, or fencing suspended)" : "takeover pending or blocked"}`,
     };
   }
+  const fencer = [x, y].find((n) => n.flags.fencingPeer);
+  if (fencer?.flags.fencingPeer) {
+    const target = fencer.flags.fencingPeer.peer;
+    return {
+      verdict: "known",
+      situation: `"${fencer.name}" is fencing "${target}" (term ${fencer.flags.fencingPeer.term}); "${target}" has not recorded the fence yet`,
+      likelyCause: `"${target}" has not answered since the takeover (down, partitioned, or just restarted); the fence is asserted until it acknowledges`,
+    };
+  }
   return { verdict: "normal", situation: "no fence on either node: normal operation" };
 }
 

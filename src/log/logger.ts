@@ -51,7 +51,16 @@ export async function createLogger(options: LoggerOptions = {}): Promise<Logger>
     const { default: pinoPretty } = await import("pino-pretty");
     return pino(
       common,
-      pinoPretty({ colorize: process.stdout.isTTY === true, sync: true, ignore: "pid,hostname" }),
+      // One line per event for a person: time, level, node and the message (which already says
+      // everything the fields say); the JSON lines for machines keep every field.
+      pinoPretty({
+        colorize: process.stdout.isTTY === true,
+        sync: true,
+        ignore: "pid,hostname",
+        hideObject: true,
+        translateTime: "SYS:HH:MM:ss.l",
+        messageFormat: "{if node}{node}: {end}{msg}",
+      }),
     );
   }
   return pino(common, pino.destination({ dest: 1, sync: true }));

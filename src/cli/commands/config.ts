@@ -46,7 +46,7 @@ async function checkCommand(file: string, json: boolean): Promise<number> {
     if (!isTandemError(err)) throw err;
     if (json) {
       process.stdout.write(
-        `${JSON.stringify({ valid: false, file, code: err.code, message: err.message, errors: err.details ?? [] }, null, 2)}\n`,
+        `${JSON.stringify({ valid: false, file, code: err.code, message: err.message, errors: err.details ?? [], error: { code: err.code, message: err.message } }, null, 2)}\n`,
       );
     } else {
       process.stderr.write(`${err.message}\n`);

@@ -78,7 +78,7 @@ export function registerOperatorCommands(program: Command): void {
     .action(async (opts: WaitOptions) => {
       const { pair, by } = await openPair(opts);
       const waitMs = waitOf(opts.wait);
-      const before = await pair.read();
+      const before = await pair.readAny("failover");
       const active = before.find((n) => n.status?.node.mode === "ACTIVE");
       const standby = before.find(
         (n) => n.name !== active?.name && n.status?.node.mode === "STANDBY",
@@ -114,7 +114,7 @@ export function registerOperatorCommands(program: Command): void {
       const { pair, by } = await openPair(opts);
       pair.client(opts.to);
       const waitMs = waitOf(opts.wait);
-      const before = await pair.read();
+      const before = await pair.readAny("switchover");
       const active = before.find((n) => n.status?.node.mode === "ACTIVE");
       if (!active) {
         throw new CommandRefusedError(

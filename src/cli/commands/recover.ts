@@ -80,7 +80,7 @@ async function recoverCommand(opts: RecoverOptions): Promise<number> {
   let progress = opts.restart ? null : await loadProgress(progressPath);
   if (opts.abort) return abort(progress, progressPath, pair, by, out);
 
-  const nodes = await pair.read();
+  const nodes = await pair.readAny("recover");
   if (progress && opts.node && progress.recovering !== opts.node) {
     throw new UsageError(
       `a recovery of "${progress.recovering}" is in progress (${progressPath}); finish it, or pass --restart or --abort`,
@@ -107,31 +107,59 @@ async function recoverCommand(opts: RecoverOptions): Promise<number> {
     return 0;
   }
 
+  // Ctrl-C between steps (or at a prompt) stops cleanly with exit code 130; during a step it
+  // lets the step finish and check its result first, and a second Ctrl-C leaves at once.
   let stop = false;
+  let current = "";
   const onSigint = (): void => {
+    if (stop) {
+      process.stderr.write(
+        `${interruptLine(`during ${current}`, progressPath, "the step is checked again")}\n`,
+      );
+      process.exit(130);
+    }
     stop = true;
-    process.stderr.write("\nStopping after this step (run tandem recover again to continue).\n");
+    process.stderr.write(
+      `\nCtrl-C: stopping once ${current} has checked its result (Ctrl-C again to leave now).\n`,
+    );
   };
   process.on("SIGINT", onSigint);
   const reports: StepReport[] = [];
   let rl: ReturnType<typeof createInterface> | null = null;
   const ask = async (question: string): Promise<boolean> => {
+    const controller = new AbortController();
     rl ??= createInterface({ input: process.stdin, output: process.stdout });
-    const answer = (await rl.question(`${question} [y/N] `)).trim().toLowerCase();
-    return answer === "y" || answer === "yes";
+    rl.once("SIGINT", () => controller.abort());
+    try {
+      const answer = (await rl.question(`${question} [y/N] `, { signal: controller.signal }))
+        .trim()
+        .toLowerCase();
+      return answer === "y" || answer === "yes";
+    } catch (err) {
+      if (controller.signal.aborted) throw new Interrupted();
+      throw err;
+    } finally {
+      rl.removeAllListeners("SIGINT");
+    }
   };
   try {
     for (const [i, step] of RECOVER_STEPS.entries()) {
       if (progress.done.includes(step) && step !== "preflight") continue;
-      if (stop) return stopped(progressPath, out);
-      const label = `[${i + 1}/${RECOVER_STEPS.length}] ${step}: ${stepTitle(step, r, s)}`;
-      if (interactive && !opts.yes && !opts.step && step !== "preflight") {
-        if (!(await ask(`${label}\n  Continue?`))) return stopped(progressPath, out);
-      } else {
-        out(label);
+      current = `step ${i + 1}/${RECOVER_STEPS.length} (${step})`;
+      if (stop) {
+        process.stderr.write(
+          `${interruptLine(`before ${current}`, progressPath, "it resumes there")}\n`,
+        );
+        return 130;
       }
+      const label = `[${i + 1}/${RECOVER_STEPS.length}] ${step}: ${stepTitle(step, r, s)}`;
       let report: StepReport;
       try {
+        if (interactive && !opts.yes && !opts.step && step !== "preflight") {
+          if (!(await ask(`${label}\n  Continue?`))) return stopped(progressPath, out);
+        } else {
+          out(label);
+        }
         report = await runStep(step, progress, {
           pair,
           by,
@@ -140,12 +168,23 @@ async function recoverCommand(opts: RecoverOptions): Promise<number> {
           settleMs: settleSeconds * 1000,
         });
       } catch (err) {
+        if (err instanceof Interrupted) {
+          await saveProgress(progressPath, progress);
+          process.stderr.write(
+            `\n${interruptLine(`at ${current}`, progressPath, "nothing was done for it; it resumes there")}\n`,
+          );
+          return 130;
+        }
         if (isTandemError(err)) {
           await saveProgress(progressPath, progress);
           if (opts.json) {
+            // One document for the script: the steps done and the error that stopped them.
+            const error = { code: err.code, message: err.message };
             process.stdout.write(
-              `${JSON.stringify({ recovering: r, survivor: s, steps: reports, stoppedAt: step, error: err.message }, null, 2)}\n`,
+              `${JSON.stringify({ recovering: r, survivor: s, steps: reports, stoppedAt: step, error }, null, 2)}\n`,
             );
+            process.stderr.write(`tandem: ${err.message}\n`);
+            return err.exitCode;
           }
         }
         throw err;
@@ -155,6 +194,12 @@ async function recoverCommand(opts: RecoverOptions): Promise<number> {
       out(`    ${report.status === "already" ? "already done" : "ok"}`);
       if (!progress.done.includes(step)) progress.done.push(step);
       await saveProgress(progressPath, progress);
+      if (stop && i + 1 < RECOVER_STEPS.length) {
+        process.stderr.write(
+          `${interruptLine(`after ${current}`, progressPath, "it resumes at the next step")}\n`,
+        );
+        return 130;
+      }
       if (opts.step && step !== "preflight" && step !== "verify") {
         return stopped(progressPath, out, 0);
       }
@@ -171,6 +216,14 @@ async function recoverCommand(opts: RecoverOptions): Promise<number> {
     );
   }
   return 0;
+}
+
+/** Thrown by a prompt answered with Ctrl-C. */
+class Interrupted extends Error {}
+
+/** The one line an interrupted recovery prints: where it stopped and how to go on. */
+function interruptLine(where: string, progressPath: string, resume: string): string {
+  return `Interrupted ${where}. Progress is in ${progressPath}; run "tandem recover" again to continue (${resume}).`;
 }
 
 function stopped(progressPath: string, out: (line: string) => void, code = 1): number {
