@@ -174,7 +174,14 @@ describe("Ctrl-C in tandem recover", () => {
   }, 60_000);
 
   it("during a step: the step finishes, then exit 130 naming the next step", async () => {
-    const recover = startTandem(["recover", "--config", pair.config.a, "--yes", "--step", "--queues-paused"]);
+    const recover = startTandem([
+      "recover",
+      "--config",
+      pair.config.a,
+      "--yes",
+      "--step",
+      "--queues-paused",
+    ]);
     // --step runs preflight and one step; the run below is the resumed one we interrupt.
     expect((await recover.exited).code, recover.output()).toBe(0);
     const resumed = startTandem(["recover", "--config", pair.config.a, "--yes", "--queues-paused"]);
