@@ -243,7 +243,7 @@ export class Agent {
     registerControlRoutes(this.#api, {
       secret: cluster.secret,
       selfName: this.#name,
-      command: (command, target, by) => node.command(command, target, by),
+      command: (command, target, by, force) => node.command(command, target, by, force),
       check: (_name, by) => this.#checkQueuesPaused(hooks, by),
       notify: (event, data) => {
         this.#logger.info(

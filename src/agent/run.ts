@@ -6,6 +6,7 @@
 import { loadConfig } from "../config/index.js";
 import { createLogger, flushLogger, type Logger } from "../log/logger.js";
 import { Agent } from "./agent.js";
+import { raisePriority } from "./priority.js";
 
 /** Options of {@link runAgent}. */
 export interface RunAgentOptions {
@@ -34,6 +35,7 @@ export async function runAgent(options: RunAgentOptions): Promise<number> {
     base: { node: config.node.name },
   });
   for (const warning of loaded.warnings) logger.warn({ event: "config_warning" }, warning);
+  raisePriority(config.node.nice, logger);
 
   const agent = new Agent({ config, logger, clusterHash: loaded.clusterHash });
   let port: number;

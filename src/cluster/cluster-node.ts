@@ -7,7 +7,14 @@ import { EventEmitter } from "node:events";
 import type { FastifyInstance } from "fastify";
 import type { ClusterConfig } from "../config/schema.js";
 import { initialState, step, viewOf } from "../engine/index.js";
-import type { CommandName, Effect, EngineInput, EngineState, PeerView } from "../engine/types.js";
+import type {
+  CommandName,
+  Effect,
+  EngineInput,
+  EngineState,
+  PeerView,
+  PersistedRecord,
+} from "../engine/types.js";
 import type { HealthSummary } from "../health/node-health.js";
 import type { Logger } from "../log/logger.js";
 import { PeerClient, registerPeerRoutes } from "../peer/index.js";
@@ -69,6 +76,11 @@ export class ClusterNode extends EventEmitter {
   readonly #witnessUrl: string | null;
   #witnessInFlight = false;
   #timer: NodeJS.Timeout | undefined;
+  /** Saves started and not yet on disk; {@link #saved} settles when the newest is. */
+  #unsaved = 0;
+  #saved: Promise<void> = Promise.resolve();
+  /** Effects waiting behind a setMode that serves until the saves are on disk. */
+  #held: Effect[] | null = null;
   #stopped = false;
 
   private constructor(state: EngineState, options: ClusterNodeOptions, stateFile: StateFile) {
@@ -168,9 +180,14 @@ export class ClusterNode extends EventEmitter {
    * Applies an operator command addressed to this node and says what it did. Idempotent: a
    * command whose effect is already in place changes nothing and says so.
    */
-  command(command: CommandName, target: string | undefined, by: string): CommandOutcome {
+  command(
+    command: CommandName,
+    target: string | undefined,
+    by: string,
+    force = false,
+  ): CommandOutcome {
     const before = this.#state;
-    const effects = this.#apply({ type: "command", command, target, by });
+    const effects = this.#apply({ type: "command", command, target, by, force });
     const after = this.#state;
     const logs = effects.filter((e) => e.type === "log");
     const changed =
@@ -206,6 +223,9 @@ export class ClusterNode extends EventEmitter {
     if (this.#inFlight.has(name)) return;
     this.#inFlight.add(name);
     try {
+      // The view carries the term: a term not yet on disk is not shown to the peer.
+      if (this.#unsaved > 0) await this.#saved;
+      if (this.#stopped) return;
       const sentAt = this.#now();
       const result = await client.heartbeat(viewOf(this.#state, Date.now()));
       if (this.#stopped) return;
@@ -243,8 +263,49 @@ export class ClusterNode extends EventEmitter {
   #apply(input: EngineInput): Effect[] {
     const { state, effects } = step(this.#state, input, this.#now());
     this.#state = state;
-    for (const effect of effects) this.#carryOut(effect);
+    this.#run(effects);
     return effects;
+  }
+
+  /**
+   * Carries out effects in order, except that what shows the world a new term (a setMode that
+   * serves, a fence request, a hook, a client event) waits until every record saved so far is
+   * on disk (fsync'd): a node never serves, or tells anyone, a term it could forget in a crash.
+   * Effects that come while one waits queue behind it, so the order never changes.
+   * `TANDEM_CRASH_AFTER_PERSIST=1` (fault injection for tests) kills the process right there.
+   */
+  #run(effects: Effect[]): void {
+    for (const effect of effects) {
+      if (this.#held) {
+        this.#held.push(effect);
+      } else if (revealsTerm(effect) && this.#unsaved > 0) {
+        this.#held = [effect];
+        void this.#saved.then(() => {
+          const held = this.#held ?? [];
+          this.#held = null;
+          if (process.env.TANDEM_CRASH_AFTER_PERSIST === "1") process.kill(process.pid, "SIGKILL");
+          this.#run(held);
+        });
+      } else {
+        this.#carryOut(effect);
+      }
+    }
+  }
+
+  #persist(record: PersistedRecord): void {
+    this.#unsaved += 1;
+    this.#saved = this.#stateFile.save(record).then(
+      () => {
+        this.#unsaved -= 1;
+      },
+      (err: unknown) => {
+        this.#unsaved -= 1;
+        this.#logger.error(
+          { event: "persist_failed", err, term: record.term },
+          `cannot persist node state (term ${record.term}): ${(err as Error).message}`,
+        );
+      },
+    );
   }
 
   #carryOut(effect: Effect): void {
@@ -253,12 +314,7 @@ export class ClusterNode extends EventEmitter {
         this.emit("mode", effect);
         return;
       case "persist":
-        this.#stateFile.save(effect.record).catch((err: unknown) => {
-          this.#logger.error(
-            { event: "persist_failed", err },
-            `cannot persist node state: ${(err as Error).message}`,
-          );
-        });
+        this.#persist(effect.record);
         return;
       case "sendFence":
       case "sendUnfence": {
@@ -296,4 +352,14 @@ export class ClusterNode extends EventEmitter {
         return;
     }
   }
+}
+
+/** Whether carrying out `effect` shows the node's current term outside this process. */
+function revealsTerm(effect: Effect): boolean {
+  return (
+    (effect.type === "setMode" && effect.serving) ||
+    effect.type === "sendFence" ||
+    effect.type === "runHook" ||
+    effect.type === "emit"
+  );
 }

@@ -75,9 +75,19 @@ export class OperatorClient {
     return this.#request<StatusDocument>("GET", "/v1/status");
   }
 
-  /** Sends an operator command to this node. */
-  command(command: CommandName, target: string | undefined, by: string): Promise<CommandReply> {
-    return this.#signed<CommandReply>(CONTROL_PATHS.command, { command, target, by });
+  /** Sends an operator command to this node; `force` takes a node out even if nobody else serves. */
+  command(
+    command: CommandName,
+    target: string | undefined,
+    by: string,
+    force = false,
+  ): Promise<CommandReply> {
+    return this.#signed<CommandReply>(CONTROL_PATHS.command, {
+      command,
+      target,
+      by,
+      ...(force ? { force: true } : {}),
+    });
   }
 
   /** Runs this node's `queues-paused` check hooks. */

@@ -53,8 +53,13 @@ export interface CheckResult {
 export interface ControlRoutesOptions {
   secret: string;
   selfName: string;
-  /** Applies a command addressed to this node. */
-  command(command: CommandName, target: string | undefined, by: string): CommandOutcome;
+  /** Applies a command addressed to this node (`force`: even if it leaves nobody serving). */
+  command(
+    command: CommandName,
+    target: string | undefined,
+    by: string,
+    force: boolean,
+  ): CommandOutcome;
   /** Runs the `queues-paused` check hooks. */
   check(name: "queues-paused", by: string): Promise<CheckResult>;
   /** Publishes a notice to this node's event stream. */
@@ -148,6 +153,9 @@ export function registerControlRoutes(app: FastifyInstance, options: ControlRout
         throw malformed(`${label} rejected: "target" must be a node name`);
       }
       const by = whoAsked(req, body, label);
+      if (body.force !== undefined && typeof body.force !== "boolean") {
+        throw malformed(`${label} rejected: "force" must be true or false`);
+      }
       if (command !== "switchover" && target !== undefined && target !== options.selfName) {
         throw malformed(
           `${label} rejected: "${command} ${target}" is addressed to "${target}", not to this node "${options.selfName}"; send it to "${target}"`,
@@ -159,7 +167,7 @@ export function registerControlRoutes(app: FastifyInstance, options: ControlRout
         command,
         target: target ?? options.selfName,
         by,
-        ...options.command(command as CommandName, target, by),
+        ...options.command(command as CommandName, target, by, body.force === true),
       };
     });
 

@@ -3,7 +3,7 @@
  * the transition it causes, or a note saying why nothing changed.
  */
 import { type Draft, enter, log } from "./draft.js";
-import { activePeer, liveView, peersOf } from "./facts.js";
+import { activePeer, liveView, peersOf, successor } from "./facts.js";
 import { selfFence, stepDown, takeOver } from "./takeover.js";
 import type { CommandName } from "./types.js";
 
@@ -20,6 +20,7 @@ export function onCommand(
   command: CommandName,
   target: string | undefined,
   by: string,
+  force = false,
 ): void {
   const self = d.s.options.self.name;
   const cause = { command, target: target ?? self, by };
@@ -35,8 +36,8 @@ export function onCommand(
   }
   const handlers: Record<Exclude<CommandName, "switchover">, () => void> = {
     activate: () => activate(d, by, cause, note),
-    deactivate: () => deactivate(d, by, cause, note),
-    failover: () => failover(d, by, cause, note),
+    deactivate: () => deactivate(d, by, cause, note, force),
+    failover: () => failover(d, by, cause, note, force),
     suspend: () => suspend(d, by, note),
     resume: () => resume(d, note),
     "clear-fence": () => clearFence(d, by, cause, note),
@@ -75,10 +76,26 @@ function activate(d: Draft, by: string, cause: object, note: Note): void {
   });
 }
 
+/**
+ * Why taking this ACTIVE node out would leave nobody serving, or `null` when a peer can take
+ * over (or the operator forced it).
+ */
+function nobodyLeft(d: Draft, force: boolean): string | null {
+  if (force) return null;
+  const next = successor(d.s);
+  if (next.peer) return null;
+  return `refused: no other node can take over (${next.why}), so nobody would serve; add --force to do it anyway`;
+}
+
 /** On the active: force a failover. On a standby: suspend takeover and fencing. */
-function deactivate(d: Draft, by: string, cause: object, note: Note): void {
+function deactivate(d: Draft, by: string, cause: object, note: Note, force: boolean): void {
   const s = d.s;
   if (s.mode === "ACTIVE") {
+    const refusal = nobodyLeft(d, force);
+    if (refusal) {
+      note(refusal, "warn");
+      return;
+    }
     selfFence(d, { reason: `deactivated by ${by}`, event: "command", cause });
   } else if (s.mode === "STANDBY" || s.mode === "STARTING") {
     suspend(d, by, note);
@@ -88,9 +105,14 @@ function deactivate(d: Draft, by: string, cause: object, note: Note): void {
 }
 
 /** On the active: fence itself so the standby takes over. On the standby: take over now. */
-function failover(d: Draft, by: string, cause: object, note: Note): void {
+function failover(d: Draft, by: string, cause: object, note: Note, force: boolean): void {
   const s = d.s;
   if (s.mode === "ACTIVE") {
+    const refusal = nobodyLeft(d, force);
+    if (refusal) {
+      note(refusal, "warn");
+      return;
+    }
     selfFence(d, { reason: `failover forced by ${by}`, event: "command", cause });
     return;
   }

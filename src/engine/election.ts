@@ -9,6 +9,7 @@ import {
   describeDown,
   liveView,
   peersOf,
+  successor,
   takeoverBlocker,
   witnessAllows,
 } from "./facts.js";
@@ -178,8 +179,22 @@ function decideActive(d: Draft): void {
   const s = d.s;
   if (s.health && !s.health.healthy) {
     const reason = describeDown(s.health.criticalDown);
-    selfFence(d, { reason, event: "self-fence", cause: { probes: s.health.criticalDown } });
-    return;
+    const next = successor(s);
+    if (next.peer) {
+      forget(d, "degraded");
+      selfFence(d, { reason, event: "self-fence", cause: { probes: s.health.criticalDown } });
+      return;
+    }
+    // Nobody could take the calls: refusing them too would be the worst outcome. Keep serving,
+    // degraded, and say so; fence as soon as a peer can take over.
+    s.reason = `serving degraded: ${reason}, and no other node can take over (${next.why})`;
+    logOnce(d, "degraded", "error", "degraded", s.reason, {
+      probes: s.health.criticalDown,
+      noSuccessor: next.why,
+    });
+  } else if (s.reason.startsWith("serving degraded")) {
+    forget(d, "degraded");
+    s.reason = "critical probes up again: serving normally";
   }
   const fall = s.options.heartbeat.fall;
   const peers = peersOf(s);

@@ -116,3 +116,33 @@ export function acknowledgesFence(view: PeerView | null, by: string, term: numbe
   if (fenced && fenced.by === by && fenced.term >= term) return true;
   return (view.acknowledgedFenceTerm ?? -1) >= term && fenced?.by === by;
 }
+
+/**
+ * The reachable peer that could take the active role from this node now (a healthy STANDBY,
+ * not suspended, same cluster config, heard `rise` times in a row), or why none can. A node that gives up the role when
+ * this says `null` leaves nobody serving.
+ *
+ * @example
+ * ```ts
+ * successor(state); // { peer: "b", why: null } or { peer: null, why: 'peer "b" is PEER_FENCED' }
+ * ```
+ */
+export function successor(s: EngineState): { peer: string | null; why: string } {
+  const reasons: string[] = [];
+  for (const p of peersOf(s)) {
+    const v = liveView(p);
+    if (!v) {
+      reasons.push(`peer "${p.name}" unreachable`);
+      continue;
+    }
+    const rise = s.options.heartbeat.rise;
+    if (p.answersInRow < rise) {
+      reasons.push(`peer "${p.name}" answered ${p.answersInRow} of ${rise} heartbeats in a row`);
+    } else if (v.mode !== "STANDBY") reasons.push(`peer "${p.name}" is ${v.mode}`);
+    else if (!v.healthy) reasons.push(`peer "${p.name}" is not healthy`);
+    else if (v.flags.suspended) reasons.push(`peer "${p.name}" has takeover suspended`);
+    else if (p.configDiffers) reasons.push(`peer "${p.name}" has another cluster config`);
+    else return { peer: p.name, why: "" };
+  }
+  return { peer: null, why: reasons.join(", ") || "no peer configured" };
+}

@@ -36,6 +36,7 @@ export function initialState(options: EngineOptions, record: PersistedRecord | n
       view: null,
       heardAt: null,
       misses: 0,
+      answersInRow: 0,
       lastError: null,
       lost: false,
       skewed: false,

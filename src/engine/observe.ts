@@ -18,30 +18,43 @@ import type { PeerView } from "./types.js";
 export const MAX_SKEW_MS = 1000;
 
 /**
- * Detects a freeze: a gap between steps longer than half the detection window means this
- * process was stopped, so it must not serve until it hears the world again.
+ * The shortest stall after which the peer may have declared this node lost and taken over:
+ * its `fall`-th heartbeat into the stall times out `(fall - 1) × interval + timeout` after the
+ * first one could. A shorter stall (a scheduling hiccup under CPU load, a GC pause) cannot have
+ * let the peer act, so it is no reason to stop serving.
  *
  * @example
  * ```ts
- * observeClock(d); // d.s.frozen is set after a 200 ms gap with interval 100 ms × fall 3
+ * freezeLimitMs({ intervalMs: 100, timeoutMs: 80, fall: 3, rise: 3 }); // 280
+ * ```
+ */
+export function freezeLimitMs(hb: { intervalMs: number; timeoutMs: number; fall: number }): number {
+  return (hb.fall - 1) * hb.intervalMs + hb.timeoutMs;
+}
+
+/**
+ * Detects a freeze: a gap between steps long enough for the peer to have taken over (see
+ * {@link freezeLimitMs}) means this process was stopped, so it must not serve until it hears
+ * the world again.
+ *
+ * @example
+ * ```ts
+ * observeClock(d); // d.s.frozen is set after a 300 ms gap with interval 100, timeout 80, fall 3
  * ```
  */
 export function observeClock(d: Draft): void {
   const s = d.s;
-  const { intervalMs, fall } = s.options.heartbeat;
+  const limitMs = freezeLimitMs(s.options.heartbeat);
   const last = s.lastNow;
   s.lastNow = last === null ? d.now : Math.max(last, d.now);
-  if (last === null || d.now - last <= (fall * intervalMs) / 2) return;
+  if (last === null || d.now - last <= limitMs) return;
   s.frozen = { wokeAt: d.now, gapMs: Math.round(d.now - last), missesAfterWake: 0 };
   log(
     d,
     "warn",
     "freeze",
     `no step for ${Math.round(d.now - last)} ms: process was frozen; not serving until the peer is heard again`,
-    {
-      gapMs: Math.round(d.now - last),
-      limitMs: (fall * intervalMs) / 2,
-    },
+    { gapMs: Math.round(d.now - last), limitMs },
   );
 }
 
@@ -96,6 +109,9 @@ export function observeContact(
   p.view = view;
   p.heardAt = d.now;
   p.misses = 0;
+  // Any answer proves the peer alive now (it is no longer lost, and a rival ACTIVE is settled
+  // at once); only `rise` answers in a row make it steady enough to hand the calls to.
+  if (isReply) p.answersInRow += 1;
   p.lastError = null;
   p.lost = false;
   s.isolationHold = false;
@@ -186,6 +202,7 @@ export function observeMiss(d: Draft, peer: string, error: string, sentAt?: numb
   const p = s.peers[peer];
   if (!p) return;
   p.misses += 1;
+  p.answersInRow = 0;
   p.lastError = error;
   if (s.frozen && sentAfterWake(s.frozen, sentAt, d.now)) s.frozen.missesAfterWake += 1;
   const fall = s.options.heartbeat.fall;

@@ -143,7 +143,7 @@ describe("engine properties (random faults, 5 % heartbeat loss)", () => {
       ),
       { numRuns: 400 },
     );
-  });
+  }, 120_000);
 
   it("terms never decrease across restarts (persisted record included)", () => {
     fc.assert(
@@ -213,5 +213,5 @@ describe("transitions per minute under a flapping probe", () => {
       ),
       { numRuns: 40 },
     );
-  });
+  }, 120_000);
 });

@@ -262,9 +262,10 @@ export class Sim {
   }
 
   /** An operator command sent to a node. */
-  command(name: string, command: CommandName, target?: string, by = "alice"): void {
+  command(name: string, command: CommandName, target?: string, by = "alice", force = false): void {
     const input: EngineInput = { type: "command", command, by };
     if (target !== undefined) input.target = target;
+    if (force) input.force = true;
     this.deliver(name, input);
   }
 

@@ -25,7 +25,7 @@ import type { Effect, EngineInput, EngineState, PersistedRecord } from "./types.
  * ```ts
  * let state = initialState(options, record);
  * const r = step(state, { type: "health", healthy: true, criticalDown: [] }, 0);
- * state = r.state; r.effects; // apply in order: persist before acting on a setMode
+ * state = r.state; r.effects; // apply in order; a setMode that serves waits until every persist is on disk
  * ```
  */
 export function step(
@@ -72,7 +72,7 @@ function apply(d: Draft, input: EngineInput): void {
       onActivity(d);
       return;
     case "command":
-      onCommand(d, input.command, input.target, input.by);
+      onCommand(d, input.command, input.target, input.by, input.force === true);
       return;
     case "hookResult":
       onHookResult(d, input.hook, input.ok, input.message);
@@ -125,24 +125,20 @@ function onHookResult(d: Draft, hook: string, ok: boolean, message: string): voi
   log(d, "warn", "hook-failed", `${hook} hook failed: ${message}`, cause);
 }
 
-/** Emits the setMode (with a logged cause when only serving changed) and the persist. */
+/**
+ * Emits the persist and then the setMode (with a logged cause when only serving changed): the
+ * shell writes the record durably before it acts on a setMode that serves.
+ */
 function settle(d: Draft, before: EngineState): void {
   const s = d.s;
   const { serving, why } = servingOf(s);
   s.serving = serving;
-  if (s.mode !== before.mode || serving !== before.serving) {
-    if (s.mode === before.mode) {
-      log(d, "info", "serving", `${serving ? "serving" : "not serving"} (${s.mode}): ${why}`, {
-        mode: s.mode,
-        serving,
-        why,
-      });
-    }
-    d.out.push({
-      type: "setMode",
+  const modeChanged = s.mode !== before.mode || serving !== before.serving;
+  if (modeChanged && s.mode === before.mode) {
+    log(d, "info", "serving", `${serving ? "serving" : "not serving"} (${s.mode}): ${why}`, {
       mode: s.mode,
       serving,
-      reason: s.mode === before.mode ? why : s.reason,
+      why,
     });
   }
   if (d.transitions > 0)
@@ -151,5 +147,13 @@ function settle(d: Draft, before: EngineState): void {
   const old: PersistedRecord = { term: before.term, mode: before.mode, flags: before.flags };
   if (JSON.stringify(record) !== JSON.stringify(old)) {
     d.out.push({ type: "persist", record: structuredClone(record) });
+  }
+  if (modeChanged) {
+    d.out.push({
+      type: "setMode",
+      mode: s.mode,
+      serving,
+      reason: s.mode === before.mode ? why : s.reason,
+    });
   }
 }

@@ -181,7 +181,14 @@ export type EngineInput =
   | { type: "unfenceRequest"; from: string; term: number }
   | { type: "witness"; reachable: boolean; routesTo?: string }
   | { type: "activity" }
-  | { type: "command"; command: CommandName; target?: string; by: string }
+  | {
+      type: "command";
+      command: CommandName;
+      target?: string;
+      by: string;
+      /** Do it even if it leaves nobody serving (`--force`). */
+      force?: boolean;
+    }
   | { type: "hookResult"; hook: HookEvent; ok: boolean; message: string };
 
 /**
@@ -253,6 +260,11 @@ export interface PeerState {
   lastError: string | null;
   /** `fall` consecutive misses: the peer is considered gone until heard from again. */
   lost: boolean;
+  /**
+   * Answers in a row since the last miss. The peer counts as able to take the calls over only
+   * at `rise` (a flapping link does not make it a successor on one answer).
+   */
+  answersInRow: number;
   /** A clock-skew episode is in progress (reported once). */
   skewed: boolean;
   /** The peer's cluster config hash differs from ours (reported once). */

@@ -11,6 +11,9 @@ import type { CommandName } from "../../engine/types.js";
 import { CommandRefusedError, UsageError } from "../../errors.js";
 import { openPair, type PairCommandOptions, withPairOptions } from "../pair-config.js";
 
+const FORCE_HELP =
+  "take the ACTIVE node out even when no other node can take over (nobody will serve)";
+
 interface WaitOptions extends PairCommandOptions {
   wait: string;
 }
@@ -48,14 +51,18 @@ const NODE_COMMANDS: Array<{ name: CommandName; summary: string; help: string }>
 /** Registers the operator commands. */
 export function registerOperatorCommands(program: Command): void {
   for (const spec of NODE_COMMANDS) {
-    withPairOptions(program.command(`${spec.name} <node>`).description(spec.summary))
+    const command = withPairOptions(
+      program.command(`${spec.name} <node>`).description(spec.summary),
+    );
+    if (spec.name === "deactivate") command.option("--force", FORCE_HELP);
+    command
       .addHelpText(
         "after",
         `\n${spec.help ? `${spec.help}\n` : ""}Idempotent: asking again changes nothing and says so.\nExit codes: 0 done (or already so), 1 refused, 2 bad usage or config, 3 agent unreachable.`,
       )
-      .action(async (node: string, opts: PairCommandOptions) => {
+      .action(async (node: string, opts: PairCommandOptions & { force?: boolean }) => {
         const { pair, by } = await openPair(opts);
-        const reply = await pair.client(node).command(spec.name, node, by);
+        const reply = await pair.client(node).command(spec.name, node, by, opts.force === true);
         report(reply, opts.json === true);
         if (reply.outcome === "refused") process.exitCode = 1;
       });
@@ -71,11 +78,12 @@ export function registerOperatorCommands(program: Command): void {
       "how long to wait for the other node to serve (0: do not wait)",
       "10",
     )
+    .option("--force", FORCE_HELP)
     .addHelpText(
       "after",
       "\nThe ACTIVE node fences itself (it stays out until `tandem recover` or `tandem clear-fence`).\nWith no reachable ACTIVE node, the healthiest standby is told to take over.\nExit codes: 0 the other node serves, 1 refused or not done within --wait, 2 bad usage, 3 unreachable.",
     )
-    .action(async (opts: WaitOptions) => {
+    .action(async (opts: WaitOptions & { force?: boolean }) => {
       const { pair, by } = await openPair(opts);
       const waitMs = waitOf(opts.wait);
       const before = await pair.readAny("failover");
@@ -89,7 +97,9 @@ export function registerOperatorCommands(program: Command): void {
           `failover refused: no ACTIVE node and no STANDBY node can be reached (${describePair(before)})`,
         );
       }
-      const reply = await pair.client(sendTo.name).command("failover", sendTo.name, by);
+      const reply = await pair
+        .client(sendTo.name)
+        .command("failover", sendTo.name, by, opts.force === true);
       report(reply, opts.json === true);
       if (reply.outcome === "refused") {
         process.exitCode = 1;
