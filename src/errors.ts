@@ -217,3 +217,11 @@ export const PeerMessageError = defineError(
   1,
   "A peer request or reply carried a body that is not the expected message: not JSON, not a valid peer view or fence term, or larger than the limit.",
 );
+
+/** `tandem init` could not write the configuration file or the cluster secret file. */
+export const InitWriteError = defineError(
+  "TANDEM_ERR_INIT_WRITE",
+  Error,
+  1,
+  "`tandem init` could not write the configuration file or create the cluster secret file (permission denied, a missing or read-only directory).",
+);
