@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond npm: the real peers the tests start as child
 # processes (Kamailio, HAProxy, SIPp, etcd, Chromium, Prometheus' promtool, stress-ng,
-# faketime, systemd-analyze) and the libraries the prebuilt Asterisk loads.
+# faketime, systemd-analyze, logrotate) and the libraries the prebuilt Asterisk loads.
 #
 # `npm test` runs this first (the `pretest` script), and so does `.ci/run`. As root it installs
 # whatever is missing from Debian's packages without starting any of their services; otherwise
@@ -22,6 +22,7 @@ needs=(
   "/usr/bin/promtool prometheus"
   "/usr/bin/stress-ng stress-ng"
   "/usr/bin/faketime faketime"
+  "/usr/sbin/logrotate logrotate"
   "/usr/bin/systemd-analyze systemd"
   "/usr/bin/gzip gzip"
   "/usr/sbin/ip iproute2"

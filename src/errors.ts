@@ -225,3 +225,11 @@ export const InternalError = defineError(
   1,
   "An error Tandem did not foresee ended the command: a bug. The message carries the original error; please report it with the output of `tandem bundle`.",
 );
+
+/** `tandem init` could not write the configuration file or the cluster secret file. */
+export const InitWriteError = defineError(
+  "TANDEM_ERR_INIT_WRITE",
+  Error,
+  1,
+  "`tandem init` could not write the configuration file or create the cluster secret file (permission denied, a missing or read-only directory).",
+);

@@ -1,10 +1,11 @@
 /**
  * `tandem agent`: loads the config (starting nothing if it is invalid), runs the agent, and
  * turns signals into actions — SIGTERM/SIGINT stop gracefully, SIGUSR1 toggles debug polls,
- * SIGHUP is logged (reload is not supported: restart the agent to apply a new config).
+ * SIGHUP reopens `log.file` after a rotation (the config is not reloaded: restart the agent to
+ * apply a new one).
  */
 import { loadConfig } from "../config/index.js";
-import { createLogger, flushLogger, type Logger } from "../log/logger.js";
+import { createLogger, flushLogger, type Logger, reopenLogFile } from "../log/logger.js";
 import { Agent } from "./agent.js";
 import { raisePriority } from "./priority.js";
 
@@ -74,9 +75,16 @@ function waitForStop(agent: Agent, logger: Logger): Promise<number> {
       agent.toggleDebugPolls();
     };
     const hup = (): void => {
-      logger.warn(
-        { event: "sighup" },
-        "SIGHUP ignored: restart the agent to apply a changed configuration",
+      if (!reopenLogFile(logger)) {
+        logger.warn(
+          { event: "sighup" },
+          "SIGHUP ignored: no log.file to reopen (restart the agent to apply a changed configuration)",
+        );
+        return;
+      }
+      logger.info(
+        { event: "log_reopened" },
+        "SIGHUP: log file reopened (the configuration is not reloaded: restart the agent to apply changes)",
       );
     };
     process.on("SIGTERM", stop);

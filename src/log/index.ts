@@ -1,2 +1,8 @@
 /** Logging: the agent's pino logger. */
-export { createLogger, flushLogger, type Logger, type LoggerOptions } from "./logger.js";
+export {
+  createLogger,
+  flushLogger,
+  type Logger,
+  type LoggerOptions,
+  reopenLogFile,
+} from "./logger.js";

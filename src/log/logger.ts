@@ -10,6 +10,9 @@ import pino from "pino";
 /** The logger type used across Tandem. */
 export type Logger = pino.Logger;
 
+/** The file destination of each logger that writes to `log.file`, for {@link reopenLogFile}. */
+const fileDestinations = new WeakMap<Logger, pino.DestinationStream & { reopen(): void }>();
+
 /** Options of {@link createLogger}. */
 export interface LoggerOptions {
   /** Minimum level. @default "info" */
@@ -44,7 +47,10 @@ export async function createLogger(options: LoggerOptions = {}): Promise<Logger>
   };
   if (options.file) {
     mkdirSync(dirname(options.file), { recursive: true });
-    return pino(common, pino.destination({ dest: options.file, sync: true, mkdir: true }));
+    const destination = pino.destination({ dest: options.file, sync: true, mkdir: true });
+    const logger = pino(common, destination);
+    fileDestinations.set(logger, destination);
+    return logger;
   }
   if (pretty) {
     // Loaded only when a person watches: it costs about 10 MB that a daemon does not need.
@@ -73,4 +79,22 @@ export function flushLogger(logger: Logger): void {
   } catch {
     // A destination that cannot flush (already closed) has nothing left to lose.
   }
+}
+
+/**
+ * Closes and reopens the logger's file at its configured path, so lines after a rotation
+ * (`logrotate` renames the file, then sends SIGHUP) go to a new file. Writes are synchronous:
+ * every line before the call is in the renamed file, every line after it in the new one.
+ * Returns false when the logger does not write to a file.
+ *
+ * @example
+ * ```ts
+ * process.on("SIGHUP", () => reopenLogFile(logger));
+ * ```
+ */
+export function reopenLogFile(logger: Logger): boolean {
+  const destination = fileDestinations.get(logger);
+  if (!destination) return false;
+  destination.reopen();
+  return true;
 }

@@ -16,7 +16,8 @@ export function registerAgent(program: Command): void {
       [
         "",
         "Signals: SIGTERM/SIGINT stop gracefully; SIGUSR1 toggles logging of every poll with its",
-        "duration (for tuning timeouts); SIGHUP is ignored (restart to apply a new config).",
+        "duration (for tuning timeouts); SIGHUP reopens log.file after logrotate renamed it (the",
+        "config is not reloaded: restart to apply a new one).",
         "Exit codes: 0 stopped cleanly, 2 invalid config (nothing started), 4 a listener could not bind.",
       ].join("\n"),
     )
