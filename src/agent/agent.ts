@@ -176,6 +176,14 @@ export class Agent {
       },
       `agent "${this.#name}" ${VERSION} started: API on ${this.#config.api.listen}, ${this.#monitor.probes.length} probes (${critical} critical)`,
     );
+    if (this.#config.asterisk) {
+      // Loaded only when configured, like the responder.
+      const { connectAsterisk } = await import("../asterisk/index.js");
+      connectAsterisk(this.#config.asterisk, {
+        transitions: this.#transitions,
+        logger: this.#logger,
+      });
+    }
     this.#scheduler.start();
     this.#cluster?.start();
     this.#updateMode();

@@ -9,3 +9,10 @@ export {
 } from "./ami-client.js";
 export { AmiMessage } from "./ami-message.js";
 export { AmiParser, type AmiParserOptions } from "./ami-parser.js";
+export { type AsteriskDeps, connectAsterisk } from "./connect.js";
+export {
+  AmiRolePush,
+  type AmiRolePushOptions,
+  ROLE_VARIABLE,
+  SERVING_UNTIL_VARIABLE,
+} from "./role-push.js";

@@ -24,6 +24,7 @@ describe("configReference", () => {
       "## `cluster`",
       "## `hooks`",
       "## `sip`",
+      "## `asterisk`",
       "## Full example",
     ]);
   });

@@ -12,6 +12,7 @@
 import { isIP } from "node:net";
 import { z } from "zod";
 import { hooksSchema } from "../hooks/schema.js";
+import { asteriskSchema } from "./asterisk-schema.js";
 import { durationField } from "./duration-field.js";
 
 const duration = durationField;
@@ -534,6 +535,7 @@ export const configSchema = z
     cluster: clusterSchema.optional(),
     hooks: hooksSchema.optional(),
     sip: sipSchema.optional(),
+    asterisk: asteriskSchema.optional(),
   })
   .meta({ title: "Tandem configuration" });
 

@@ -139,6 +139,8 @@ export interface PairOptions {
   hooks?: string;
   /** Give each node a SIP availability responder on a free loopback port (UDP and TCP). */
   sip?: boolean;
+  /** Extra top-level YAML sections for one node's config (e.g. its `asterisk` section). */
+  extra?: (name: NodeName) => string;
 }
 
 /** A status document, as much of it as the tests read. */
@@ -225,7 +227,7 @@ hooks:
     - command: 'echo "$TANDEM_NODE $TANDEM_FROM $TANDEM_TO $TANDEM_TERM $TANDEM_REASON" >> ${join(dir, "hooks.txt")}'
   self-fenced:
     - command: 'echo "$TANDEM_NODE self-fenced $TANDEM_REASON" >> ${join(dir, "hooks.txt")}'
-${options.hooks ?? ""}${sip(name)}cluster:
+${options.hooks ?? ""}${sip(name)}${options.extra?.(name) ?? ""}cluster:
   secret: ${PAIR_SECRET}
   mode: ${options.clusterMode ?? "hot-standby"}
   ${timers}
