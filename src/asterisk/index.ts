@@ -10,6 +10,7 @@ export {
 export { AmiMessage } from "./ami-message.js";
 export { AmiParser, type AmiParserOptions } from "./ami-parser.js";
 export { type AsteriskDeps, connectAsterisk } from "./connect.js";
+export { type AsteriskProbeConfig, createAsteriskChecker } from "./probe.js";
 export {
   AmiRolePush,
   type AmiRolePushOptions,

@@ -12,7 +12,7 @@ async function problems(...lines: string[]): Promise<string[]> {
 }
 
 const PROBE_KEYS = "kind, severity, interval, timeout, fall, rise, description";
-const KINDS = "http, tcp, sql, file, disk, load, memory, process, command, sip";
+const KINDS = "http, tcp, sql, file, disk, load, memory, process, command, sip, asterisk";
 
 describe("schema problems", () => {
   it("reports an unknown top-level key at the key, with the allowed keys and a suggestion", async () => {
