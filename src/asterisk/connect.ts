@@ -6,6 +6,7 @@ import type { TransitionBus } from "../agent/transitions.js";
 import type { AsteriskConfig } from "../config/asterisk-schema.js";
 import type { Logger } from "../log/logger.js";
 import { AmiClient } from "./ami-client.js";
+import { QueueControl } from "./queue-control.js";
 import { AmiRolePush } from "./role-push.js";
 
 /** What {@link connectAsterisk} needs from the agent. */
@@ -14,16 +15,23 @@ export interface AsteriskDeps {
   logger: Logger;
 }
 
+/** What {@link connectAsterisk} set up. */
+export interface AsteriskLink {
+  ami: AmiClient;
+  /** The queue control, when `queues.control` is on. */
+  queues: QueueControl | null;
+}
+
 /**
- * Opens the AMI connection (reconnecting on its own) and adds the role push to the bus; the
- * bus closes both when the agent stops.
+ * Opens the AMI connection (reconnecting on its own) and adds the role push (and the queue
+ * control) to the bus; the bus closes them when the agent stops.
  *
  * @example
  * ```ts
- * const ami = connectAsterisk(config.asterisk, { transitions: agent.transitions, logger });
+ * const { ami, queues } = connectAsterisk(config.asterisk, { transitions: agent.transitions, logger });
  * ```
  */
-export function connectAsterisk(config: AsteriskConfig, deps: AsteriskDeps): AmiClient {
+export function connectAsterisk(config: AsteriskConfig, deps: AsteriskDeps): AsteriskLink {
   const { logger } = deps;
   const ami = new AmiClient({
     host: config.ami.host,
@@ -62,7 +70,11 @@ export function connectAsterisk(config: AsteriskConfig, deps: AsteriskDeps): Ami
       }),
     );
   }
+  const queues = config.queues.control
+    ? new QueueControl({ ami, logger, queues: config.queues.names })
+    : null;
+  if (queues) deps.transitions.add(queues);
   deps.transitions.add({ name: "ami", onTransition: () => {}, close: () => ami.close() });
   ami.start();
-  return ami;
+  return { ami, queues };
 }

@@ -9,8 +9,14 @@ export {
 } from "./ami-client.js";
 export { AmiMessage } from "./ami-message.js";
 export { AmiParser, type AmiParserOptions } from "./ami-parser.js";
-export { type AsteriskDeps, connectAsterisk } from "./connect.js";
+export { type AsteriskDeps, type AsteriskLink, connectAsterisk } from "./connect.js";
 export { type AsteriskProbeConfig, createAsteriskChecker } from "./probe.js";
+export {
+  type QueueCheck,
+  QueueControl,
+  type QueueControlOptions,
+  type QueueMember,
+} from "./queue-control.js";
 export {
   AmiRolePush,
   type AmiRolePushOptions,

@@ -60,11 +60,25 @@ const push = z
   })
   .meta({ description: "The role push: what the dialplan's call-admission check reads." });
 
+const queues = z
+  .strictObject({
+    control: z.boolean().default(false).meta({
+      description:
+        "Pause every member of `names` over AMI when this node is fenced, unpause them when it serves again, and answer the `queues-paused` step of `tandem recover` from `QueueStatus` (instead of a hook).",
+    }),
+    names: z
+      .array(z.string().min(1))
+      .default([])
+      .meta({ description: "Queues to control; empty: every queue Asterisk has." }),
+  })
+  .meta({ description: "Queue members paused and unpaused over AMI (`QueuePause`)." });
+
 /** The `asterisk` section. */
 export const asteriskSchema = z
   .strictObject({
     ami,
     push: push.prefault({}),
+    queues: queues.prefault({}),
   })
   .meta({
     description:

@@ -34,13 +34,14 @@ describe("AmiClient on a real Asterisk", () => {
     await ast?.stop();
   });
 
-  it("logs in and answers Ping, Command and Setvar/Getvar", async () => {
+  it("logs in and answers Ping and Setvar/Getvar", async () => {
     const ami = client();
     await ami.ready(5000);
     expect(ami.version).toMatch(/^\d+\.\d+\.\d+$/);
     expect((await ami.action({ Action: "Ping" })).get("Ping")).toBe("Pong");
-    const version = await ami.action({ Action: "Command", Command: "core show version" });
-    expect(version.getAll("Output").join("\n")).toContain("Asterisk 20.");
+    expect((await ami.action({ Action: "Getvar", Variable: "VERSION()" })).get("Value")).toMatch(
+      /^20\./,
+    );
     await ami.action({ Action: "Setvar", Variable: "TANDEM_TEST", Value: "on" });
     expect((await ami.action({ Action: "Getvar", Variable: "TANDEM_TEST" })).get("Value")).toBe(
       "on",

@@ -52,6 +52,8 @@ describe("role push on real Asterisks", () => {
     await pair?.close();
     const started = await startPair({
       clusterMode,
+      // The app probe is not under test here: a busy shared machine must not fail it.
+      appTimers: "interval: 200ms, timeout: 2s, fall: 3, rise: 1",
       timers: "profile: fast\n  heartbeat: { fall: 6 }",
       extra: (n) => agentSections(ports[n], ast[n]),
     });
