@@ -233,3 +233,43 @@ export const InitWriteError = defineError(
   1,
   "`tandem init` could not write the configuration file or create the cluster secret file (permission denied, a missing or read-only directory).",
 );
+
+/** Asterisk's manager interface (AMI) could not be reached or the connection was lost. */
+export const AmiUnreachableError = defineError(
+  "TANDEM_ERR_AMI_UNREACHABLE",
+  Error,
+  1,
+  "Asterisk's manager interface (AMI) could not be reached: connection refused, lost, not logged in yet, or too many actions waiting on it.",
+);
+
+/** Asterisk rejected the AMI login. */
+export const AmiAuthError = defineError(
+  "TANDEM_ERR_AMI_AUTH",
+  Error,
+  1,
+  "Asterisk rejected the AMI login: wrong username or secret, or the address is not permitted in manager.conf.",
+);
+
+/** Asterisk did not answer an AMI action in time. */
+export const AmiTimeoutError = defineError(
+  "TANDEM_ERR_AMI_TIMEOUT",
+  Error,
+  1,
+  "Asterisk did not answer an AMI action (login, Ping or another action) within its timeout.",
+);
+
+/** Asterisk answered an AMI action with `Response: Error`. */
+export const AmiActionError = defineError(
+  "TANDEM_ERR_AMI_ACTION",
+  Error,
+  1,
+  "Asterisk answered an AMI action with `Response: Error` (unknown action, missing permission, bad argument); the message carries Asterisk's own text.",
+);
+
+/** Bytes from the AMI port that are not the manager protocol. */
+export const AmiProtocolError = defineError(
+  "TANDEM_ERR_AMI_PROTOCOL",
+  Error,
+  1,
+  "The AMI port sent something that is not the manager protocol: no `Asterisk Call Manager` banner, or a message larger than the limit.",
+);

@@ -8,6 +8,7 @@ import { EventHub, registerEventRoutes } from "../api/event-hub.js";
 import { AgentMetrics } from "../api/metrics.js";
 import { createApiServer, listenApi } from "../api/server.js";
 import type { ProbeStatusView, StatusDocument } from "../api/status-types.js";
+import type { QueueControl } from "../asterisk/index.js";
 import type { ClusterNode } from "../cluster/cluster-node.js";
 import { clusterStatus } from "../cluster/status.js";
 import type { Config } from "../config/schema.js";
@@ -58,6 +59,7 @@ export class Agent {
   readonly #clusterHash: string | null;
   #cluster: ClusterNode | null = null;
   #sip: SipResponder | null = null;
+  #asteriskQueues: QueueControl | null = null;
   #mode: Mode = "STARTING";
   #serving = false;
   #reason = "starting";
@@ -176,6 +178,14 @@ export class Agent {
       },
       `agent "${this.#name}" ${VERSION} started: API on ${this.#config.api.listen}, ${this.#monitor.probes.length} probes (${critical} critical)`,
     );
+    if (this.#config.asterisk) {
+      // Loaded only when configured, like the responder.
+      const { connectAsterisk } = await import("../asterisk/index.js");
+      connectAsterisk(this.#config.asterisk, {
+        transitions: this.#transitions,
+        logger: this.#logger,
+      });
+    }
     this.#scheduler.start();
     this.#cluster?.start();
     this.#updateMode();
@@ -266,8 +276,21 @@ export class Agent {
     this.#cluster = node;
   }
 
-  /** Runs the `queues-paused` hooks for `tandem recover`; every one must succeed. */
+  /**
+   * Answers the `queues-paused` step of `tandem recover`: from AMI `QueueStatus` when the
+   * Asterisk queue control is on, else by the `queues-paused` hooks (every one must succeed).
+   */
   async #checkQueuesPaused(hooks: HookRunner | null, by: string): Promise<CheckResult> {
+    if (this.#asteriskQueues) {
+      const result = await this.#asteriskQueues
+        .check()
+        .catch((err: Error) => ({ ok: false, messages: [`AMI: ${err.message}`] }));
+      this.#logger[result.ok ? "info" : "warn"](
+        { event: "check", check: "queues-paused", by, ok: result.ok },
+        `queues-paused check asked by ${by} (AMI QueueStatus): ${result.messages.join("; ")}`,
+      );
+      return { configured: true, ...result };
+    }
     const configured = (this.#config.hooks?.["queues-paused"].length ?? 0) > 0;
     if (!hooks || !configured) {
       this.#logger.info(

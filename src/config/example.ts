@@ -4,7 +4,7 @@
  */
 
 /** The environment variables the example refers to. */
-export const EXAMPLE_ENV = ["TANDEM_DB_PASSWORD"] as const;
+export const EXAMPLE_ENV = ["TANDEM_DB_PASSWORD", "TANDEM_AMI_SECRET"] as const;
 
 /** One Asterisk node of a pair, with a probe of every kind. */
 export const exampleConfig = `# /etc/tandem/tandem.yaml on pbx-a
@@ -66,6 +66,13 @@ probes:
     command: [/usr/sbin/asterisk, -rx, core show uptime]
     interval: 10s
     timeout: 5s
+  ami:
+    kind: asterisk
+    description: AMI answers; the support queue has agents logged in
+    username: tandem
+    secret: \${TANDEM_AMI_SECRET}
+    queue: { name: support, minMembers: 1 }
+    severity: warning
 
 sip:
   # Tells the upstream whether this node takes calls: OPTIONS → 200 while ACTIVE, else 503.

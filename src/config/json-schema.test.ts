@@ -6,7 +6,19 @@ import { DURATION_PATTERN } from "./duration.js";
 import { EXAMPLE_ENV, exampleConfig } from "./example.js";
 import { CONFIG_SCHEMA_ID, configJsonSchema, type JsonSchema } from "./json-schema.js";
 
-const KINDS = ["http", "tcp", "sql", "file", "disk", "load", "memory", "process", "command", "sip"];
+const KINDS = [
+  "http",
+  "tcp",
+  "sql",
+  "file",
+  "disk",
+  "load",
+  "memory",
+  "process",
+  "command",
+  "sip",
+  "asterisk",
+];
 const schema = configJsonSchema();
 const probes = (schema.properties as Record<string, JsonSchema>).probes ?? {};
 const probeOptions = (probes.additionalProperties as JsonSchema).oneOf as JsonSchema[];

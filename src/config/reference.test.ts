@@ -18,12 +18,23 @@ describe("configReference", () => {
       "## `probeDefaults`",
       "## `probes`",
       "### Common probe fields",
-      ...["http", "tcp", "sql", "file", "disk", "load", "memory", "process", "command", "sip"].map(
-        (k) => `### \`kind: ${k}\``,
-      ),
+      ...[
+        "http",
+        "tcp",
+        "sql",
+        "file",
+        "disk",
+        "load",
+        "memory",
+        "process",
+        "command",
+        "sip",
+        "asterisk",
+      ].map((k) => `### \`kind: ${k}\``),
       "## `cluster`",
       "## `hooks`",
       "## `sip`",
+      "## `asterisk`",
       "## Full example",
     ]);
   });

@@ -12,6 +12,7 @@
 import { isIP } from "node:net";
 import { z } from "zod";
 import { hooksSchema } from "../hooks/schema.js";
+import { asteriskSchema } from "./asterisk-schema.js";
 import { durationField } from "./duration-field.js";
 
 const duration = durationField;
@@ -278,6 +279,54 @@ const sipProbe = z
     description: "A SIP OPTIONS request that must get a final answer with an accepted status.",
   });
 
+const asteriskProbe = z
+  .strictObject({
+    kind: z.literal("asterisk"),
+    ...probeCommon,
+    host: z
+      .string()
+      .min(1)
+      .default("127.0.0.1")
+      .meta({ description: "Address of Asterisk's AMI." }),
+    port: z
+      .number()
+      .int()
+      .min(1)
+      .max(65535)
+      .default(5038)
+      .meta({ description: "AMI port (`port` in manager.conf)." }),
+    username: z.string().min(1).meta({ description: "AMI user with `read = system,call,agent`." }),
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own reference syntax.
+    secret: z.string().min(1).meta({ description: "Its secret; use `${ENV}` or `${file:PATH}`." }),
+    minEndpoints: z.number().int().min(1).optional().meta({
+      description:
+        "At least this many pjsip endpoints reachable (device state neither Unavailable nor Invalid).",
+    }),
+    queue: z
+      .strictObject({
+        name: z.string().min(1).meta({ description: "Queue name (a section of queues.conf)." }),
+        minMembers: z
+          .number()
+          .int()
+          .min(0)
+          .default(1)
+          .meta({ description: "At least this many members logged in (not unavailable)." }),
+      })
+      .optional()
+      .meta({ description: "A queue that must exist with enough members." }),
+    maxChannels: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .meta({ description: "At most this many active channels." }),
+  })
+  .meta({
+    title: "asterisk probe",
+    description:
+      "Asterisk's manager interface (AMI) logs in and answers a Ping within the timeout; optional thresholds on endpoints, a queue's members and channels.",
+  });
+
 /** One probe definition, discriminated by `kind`. */
 export const probeSchema = z.discriminatedUnion("kind", [
   httpProbe,
@@ -290,6 +339,7 @@ export const probeSchema = z.discriminatedUnion("kind", [
   processProbe,
   commandProbe,
   sipProbe,
+  asteriskProbe,
 ]);
 
 const probeDefaults = z
@@ -544,6 +594,7 @@ export const configSchema = z
     cluster: clusterSchema.optional(),
     hooks: hooksSchema.optional(),
     sip: sipSchema.optional(),
+    asterisk: asteriskSchema.optional(),
   })
   .meta({ title: "Tandem configuration" });
 

@@ -1,6 +1,7 @@
 /**
  * Picks the checker of a probe kind.
  */
+import { createAsteriskChecker } from "../asterisk/probe.js";
 import type { ProbeConfig } from "../config/schema.js";
 import { createCommandChecker } from "./command.js";
 import { createDiskChecker } from "./disk.js";
@@ -47,6 +48,8 @@ export function createChecker(config: ProbeConfig, ctx: CheckerContext): ProbeCh
       return createCommandChecker(config, ctx);
     case "sip":
       return createSipChecker(config, ctx);
+    case "asterisk":
+      return createAsteriskChecker(config, ctx);
     default: {
       const unknown: never = config;
       throw new TypeError(

@@ -139,6 +139,10 @@ export interface PairOptions {
   hooks?: string;
   /** Give each node a SIP availability responder on a free loopback port (UDP and TCP). */
   sip?: boolean;
+  /** Timers of the critical `app` probe. @default `interval: 100ms, timeout: 400ms, fall: 2, rise: 1` */
+  appTimers?: string;
+  /** Extra top-level YAML sections for one node's config (e.g. its `asterisk` section). */
+  extra?: (name: NodeName) => string;
 }
 
 /** A status document, as much of it as the tests read. */
@@ -219,13 +223,13 @@ export async function startPair(options: PairOptions = {}): Promise<Pair> {
 api: { listen: "127.0.0.1:${ports[name]}" }
 log: { file: ${join(dir, `${name}.log`)} }
 probes:
-  app: { kind: http, url: "http://127.0.0.1:${app.port}/${name}", interval: 100ms, timeout: 400ms, fall: 2, rise: 1 }
+  app: { kind: http, url: "http://127.0.0.1:${app.port}/${name}", ${options.appTimers ?? "interval: 100ms, timeout: 400ms, fall: 2, rise: 1"} }
 hooks:
   active:
     - command: 'echo "$TANDEM_NODE $TANDEM_FROM $TANDEM_TO $TANDEM_TERM $TANDEM_REASON" >> ${join(dir, "hooks.txt")}'
   self-fenced:
     - command: 'echo "$TANDEM_NODE self-fenced $TANDEM_REASON" >> ${join(dir, "hooks.txt")}'
-${options.hooks ?? ""}${sip(name)}cluster:
+${options.hooks ?? ""}${sip(name)}${options.extra?.(name) ?? ""}cluster:
   secret: ${PAIR_SECRET}
   mode: ${options.clusterMode ?? "hot-standby"}
   ${timers}

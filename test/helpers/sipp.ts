@@ -49,7 +49,8 @@ export async function stopAllSipp(): Promise<void> {
   await Promise.all([...running].map((p) => p.stop()));
 }
 
-function spawnSipp(args: string[], cwd: string): SippProcess {
+/** Starts SIPp with `args` in `cwd`; {@link stopAllSipp} kills it if the test forgets. */
+export function spawnSipp(args: string[], cwd: string): SippProcess {
   const child = spawn(SIPP, [...args, "-nostdin"], { cwd, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   const keep = (d: Buffer) => {
