@@ -7,18 +7,28 @@ import { serving } from "./sampler.mjs";
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const other = (n) => (n === "a" ? "b" : "a");
 
+const loads = new Set();
+
 /** Runs `stress-ng --cpu 2` for `ms`; resolves when it has ended. */
 export function saturateCpu(ms) {
   const child = spawn(
     "/usr/bin/stress-ng",
     ["--cpu", "2", "--timeout", `${Math.ceil(ms / 1000)}s`, "--quiet"],
-    {
-      stdio: "ignore",
-    },
+    { stdio: "ignore" },
   );
+  loads.add(child);
   const ended = new Promise((r) => child.on("exit", r));
   const killer = setTimeout(() => child.kill("SIGKILL"), ms + 5000);
-  return ended.then(() => clearTimeout(killer));
+  return ended.then(() => {
+    clearTimeout(killer);
+    loads.delete(child);
+  });
+}
+
+/** Ends any CPU load still running (an interrupted run). */
+export function stopCpuLoad() {
+  // stress-ng's workers end with their parent on SIGTERM.
+  for (const child of loads) child.kill("SIGTERM");
 }
 
 /** The node serving alone in the newest sample ("a" when unclear). */
@@ -139,7 +149,7 @@ async function normal(pair) {
  * operator commands (restart a dead agent, clear fences, resume, activate). Resolves with the
  * commands it ran (empty when none was needed) and whether the pair ended normal.
  */
-export async function repair(pair, { graceMs = 4000, limitMs = 60_000 } = {}) {
+export async function repair(pair, { graceMs = 4000, limitMs = 180_000 } = {}) {
   const actions = [];
   const started = performance.now();
   for (const n of ["a", "b"])

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { until } from "../../bench/lib.mjs";
 import { startEtcd } from "./etcd.mjs";
-import { applyFault, repair, saturateCpu } from "./faults.mjs";
+import { applyFault, repair, saturateCpu, stopCpuLoad } from "./faults.mjs";
 import { parseOptions } from "./options.mjs";
 import { createPair } from "./pair.mjs";
 import { checkInvariants, finalLine, formatReport } from "./report.mjs";
@@ -54,7 +54,19 @@ async function setUp(opt, dir, exits, clock) {
   const answers = async (n) =>
     (await fetch(`http://127.0.0.1:${pair.ports.api[n]}/monitor/role`)).status > 0;
   try {
-    await until(async () => (await answers("a")) && (await answers("b")), 90_000, "both agents");
+    await until(
+      async () => {
+        // An agent that exits at start (a config it refuses, say) will not answer: stop now.
+        if (exits.length > 0) return true;
+        return (await answers("a")) && (await answers("b"));
+      },
+      90_000,
+      "both agents",
+    );
+    if (exits.length > 0) {
+      const e = exits[0];
+      throw new Error(`agent "${e.node}" exited at start with code ${e.code}: ${e.stderr}`);
+    }
   } catch (error) {
     const logs = `${pair.stderr("a")}\n${pair.stderr("b")}`.trim();
     await pair.close();
@@ -128,13 +140,20 @@ async function main() {
   const exits = [];
   let running = null;
   const cleanup = async () => {
+    stopCpuLoad();
     await running?.pair.close();
     await running?.etcd?.stop();
     if (!opt.keep) rmSync(dir, { recursive: true, force: true });
   };
-  process.once("SIGINT", () => {
-    void cleanup().finally(() => process.exit(130));
-  });
+  // Interrupted (Ctrl-C, a CI timeout): the agents, stress-ng and etcd go with the run.
+  for (const [signal, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ]) {
+    process.once(signal, () => {
+      void cleanup().finally(() => process.exit(code));
+    });
+  }
   try {
     running = await setUp(opt, dir, exits, clock);
   } catch (error) {

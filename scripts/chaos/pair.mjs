@@ -109,7 +109,7 @@ export async function createPair({ dir, quorumUrl, profile = "fast", onExit }) {
       writeFileSync(offsetFile[name], `${offsetMs}\n`);
     },
     /** Runs `tandem ARGS --config a.yaml --json`; resolves with exit code and output. */
-    cli(args, timeoutMs = 30_000) {
+    cli(args, timeoutMs = 120_000) {
       return new Promise((resolve) => {
         const child = spawn(process.execPath, [TANDEM, ...args, "--config", config.a], {
           cwd: ROOT,
