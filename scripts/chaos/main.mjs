@@ -100,9 +100,9 @@ async function runPhases(opt, { pair, sampler, clock, schedule, randomMs }) {
     open(fault.kind, fault.index);
     say(describeFault(fault));
     const note = await applyFault(fault, { pair, sampler });
-    const fixed = await repair(pair);
+    const fixed = opt.repair ? await repair(pair) : { actions: [], normal: null };
     const repairNote = fixed.actions.length ? `; repair: ${fixed.actions.join("; ")}` : "";
-    say(`  ${note}${repairNote}${fixed.normal ? "" : "; pair NOT back to normal"}`);
+    say(`  ${note}${repairNote}${fixed.normal === false ? "; pair NOT back to normal" : ""}`);
     done.push({ ...fault, note, repair: fixed.actions, normalAfter: fixed.normal });
     // A moment for the sampler to see the repaired pair before the fault's window closes.
     await sleep(1000);

@@ -19,6 +19,7 @@ Options:
   --faults K1,K2         draw only these fault kinds (${KINDS})
   --no-fault-seconds N   length of the no-fault phase (default 15 % of the run, at least 10)
   --cpu-seconds N        length of the CPU-load phase (default 15 % of the run, at least 10)
+  --no-repair            leave the pair as each fault left it (faults then compound)
   --plan                 print the phases and the fault schedule, run nothing
   --keep                 keep the temp dir (configs, agent logs) and print its path
   --json                 print the report as one JSON document
@@ -56,6 +57,7 @@ export function parseOptions(argv) {
         "cpu-seconds": { type: "string" },
         keep: { type: "boolean", default: false },
         plan: { type: "boolean", default: false },
+        "no-repair": { type: "boolean", default: false },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -101,6 +103,7 @@ export function parseOptions(argv) {
     json: values.json,
     keep: values.keep,
     plan: values.plan,
+    repair: !values["no-repair"],
     totalMs,
     noFaultMs: phase("no-fault-seconds"),
     cpuMs: phase("cpu-seconds"),
