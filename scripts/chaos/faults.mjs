@@ -2,7 +2,6 @@
 // its normal shape (one node serving, the other a clean standby) the way an operator would,
 // so the next fault starts from a redundant pair. What each step did is kept for the report.
 import { spawn } from "node:child_process";
-import { serving } from "./sampler.mjs";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const other = (n) => (n === "a" ? "b" : "a");
@@ -31,11 +30,9 @@ export function stopCpuLoad() {
   for (const child of loads) child.kill("SIGTERM");
 }
 
-/** The node serving alone in the newest sample ("a" when unclear). */
+/** The node the sampler last saw serving alone ("a" before it has seen one). */
 function activeNode(sampler) {
-  const s = sampler.latest();
-  if (s && serving(s, "b") && !serving(s, "a")) return "b";
-  return "a";
+  return sampler.active() ?? "a";
 }
 
 function resolve(sampler, target) {

@@ -29,6 +29,7 @@ export async function startSampler({ ports, clock, periodMs = 20, timeoutMs = 50
   const samples = [];
   const pending = new Set();
   let latest = null;
+  let holder = null;
   const take = () => {
     const t = clock();
     const p = Promise.all([
@@ -40,6 +41,9 @@ export async function startSampler({ ports, clock, periodMs = 20, timeoutMs = 50
       const sample = { t, role: { a: ra, b: rb }, sip: { a: sa, b: sb } };
       samples.push(sample);
       if (!latest || latest.t < t) latest = sample;
+      const a = serving(sample, "a");
+      if (a !== serving(sample, "b") && (!holder || holder.t < t))
+        holder = { node: a ? "a" : "b", t };
       pending.delete(p);
     });
     pending.add(p);
@@ -49,6 +53,11 @@ export async function startSampler({ ports, clock, periodMs = 20, timeoutMs = 50
   return {
     /** The newest answered sample. */
     latest: () => latest,
+    /**
+     * The node that served alone in the newest sample where exactly one did: the active one,
+     * even when the newest samples timed out on a loaded machine.
+     */
+    active: () => holder?.node ?? null,
     async stop() {
       clearInterval(timer);
       await Promise.all(pending);
