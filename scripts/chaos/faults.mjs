@@ -10,6 +10,7 @@ const loads = new Set();
 
 /** Runs `stress-ng --cpu 2` for `ms`; resolves when it has ended. */
 export function saturateCpu(ms) {
+  if (ms <= 0) return Promise.resolve(); // stress-ng takes a zero timeout as "run forever"
   const child = spawn(
     "/usr/bin/stress-ng",
     ["--cpu", "2", "--timeout", `${Math.ceil(ms / 1000)}s`, "--quiet"],

@@ -92,6 +92,13 @@ async function runPhases(opt, { pair, sampler, clock, schedule, randomMs }) {
   open("cpu-load phase");
   say("phase: CPU load (stress-ng --cpu 2)");
   await saturateCpu(opt.cpuMs);
+  if (opt.repair) {
+    // The random phase measures what its faults do, so it starts from a redundant pair even
+    // when the load phases broke it (their figures keep what they did).
+    open("repair");
+    const fixed = await repair(pair);
+    if (fixed.actions.length) say(`  before the faults, repair: ${fixed.actions.join("; ")}`);
+  }
   const randomStart = clock();
   const done = [];
   for (const fault of schedule) {
