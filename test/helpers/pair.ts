@@ -139,6 +139,24 @@ export interface PairOptions {
   hooks?: string;
   /** Give each node a SIP availability responder on a free loopback port (UDP and TCP). */
   sip?: boolean;
+  /** YAML of a `cluster.quorum` section (indented by two spaces), e.g. from {@link quorumYaml}. */
+  quorum?: string;
+}
+
+/**
+ * The `cluster.quorum` lines for a test pair on the given etcd endpoints.
+ *
+ * @example
+ * ```ts
+ * const p = await startPair({ quorum: quorumYaml(etcd.endpoints) });
+ * ```
+ */
+export function quorumYaml(
+  endpoints: string[],
+  lease = "{ ttl: 2s, keepAlive: 500ms, margin: 500ms }",
+): string {
+  const list = endpoints.map((e) => `"${e}"`).join(", ");
+  return `  quorum: { kind: etcd, endpoints: [${list}], prefix: /pair/, lease: ${lease} }\n`;
 }
 
 /** A status document, as much of it as the tests read. */
@@ -229,7 +247,7 @@ ${options.hooks ?? ""}${sip(name)}cluster:
   secret: ${PAIR_SECRET}
   mode: ${options.clusterMode ?? "hot-standby"}
   ${timers}
-${witness}  nodes:
+${witness}${options.quorum ?? ""}  nodes:
     - { name: a, rank: 1, api: "http://127.0.0.1:${apiPort("a")}" }
     - { name: b, rank: 2, api: "http://127.0.0.1:${apiPort("b")}" }
 `,
