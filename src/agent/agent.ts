@@ -149,7 +149,12 @@ export class Agent {
 
   /** Whether this node takes traffic now (what `/monitor/role` answers 200 for). */
   get serving(): boolean {
-    return this.#serving;
+    return this.#servingNow();
+  }
+
+  /** Serving as the engine last said, and (with a quorum) only while the lease holds. */
+  #servingNow(): boolean {
+    return this.#serving && (this.#cluster?.leaseAllowsServing() ?? true);
   }
 
   /**
@@ -197,7 +202,7 @@ export class Agent {
     const { SipResponder } = await import("../sip/responder.js");
     const responder = new SipResponder({
       listeners: sip.listeners,
-      availability: () => ({ serving: this.#serving }),
+      availability: () => ({ serving: this.#servingNow() }),
       logger: this.#logger,
     });
     await responder.start();
@@ -406,7 +411,7 @@ export class Agent {
       node: {
         name: this.#name,
         mode: this.#mode,
-        serving: this.#serving,
+        serving: this.#servingNow(),
         reason: this.#reason,
         healthy: summary.healthy,
         since: this.#modeSince.toISOString(),

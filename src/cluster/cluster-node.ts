@@ -18,6 +18,7 @@ import type {
 import type { HealthSummary } from "../health/node-health.js";
 import type { Logger } from "../log/logger.js";
 import { PeerClient, registerPeerRoutes } from "../peer/index.js";
+import { createQuorumSession, type QuorumSession } from "../quorum/index.js";
 import { StateFile } from "../state/index.js";
 import { engineOptions } from "./engine-options.js";
 import { FailoverLog, type FailoverLogEntry } from "./failover-log.js";
@@ -75,6 +76,7 @@ export class ClusterNode extends EventEmitter {
   readonly #secret: string;
   readonly #witnessUrl: string | null;
   #witnessInFlight = false;
+  readonly #quorum: QuorumSession | null;
   #timer: NodeJS.Timeout | undefined;
   /** Saves started and not yet on disk; {@link #saved} settles when the newest is. */
   #unsaved = 0;
@@ -99,6 +101,18 @@ export class ClusterNode extends EventEmitter {
           `cannot write the failover log: ${err.message}`,
         ),
     });
+    const quorum = options.cluster.quorum;
+    this.#quorum = quorum
+      ? createQuorumSession(quorum, options.selfName, {
+          now: this.#now,
+          onObservation: (obs) => {
+            if (!this.#stopped) this.#apply({ type: "quorum", ...obs });
+          },
+          onDeadline: () => {
+            if (!this.#stopped) this.#apply({ type: "tick" });
+          },
+        })
+      : null;
     const timeoutMs = state.options.heartbeat.timeoutMs;
     for (const node of options.cluster.nodes) {
       if (node.name === options.selfName) continue;
@@ -153,8 +167,18 @@ export class ClusterNode extends EventEmitter {
     });
   }
 
+  /**
+   * Whether serving is allowed at this instant: always without a quorum; with one, only
+   * while the lease deadline has not passed (checked on every read, so a request answered
+   * the moment a stopped process resumes never sees a lapsed lease as valid).
+   */
+  leaseAllowsServing(): boolean {
+    return this.#quorum?.leaseValid() ?? true;
+  }
+
   /** Starts the heartbeat and clock loop. */
   start(): void {
+    this.#quorum?.start();
     const interval = this.#state.options.heartbeat.intervalMs;
     const beat = (): void => {
       if (this.#stopped) return;
@@ -215,6 +239,7 @@ export class ClusterNode extends EventEmitter {
     this.#stopped = true;
     clearTimeout(this.#timer);
     for (const client of this.#clients.values()) client.close();
+    await this.#quorum?.stop();
     await this.#failoverLog.flushed();
   }
 
@@ -349,6 +374,9 @@ export class ClusterNode extends EventEmitter {
         return;
       case "emit":
         this.emit("client-event", effect);
+        return;
+      case "quorum":
+        this.#quorum?.carryOut(effect);
         return;
     }
   }

@@ -40,5 +40,12 @@ export function engineOptions(
     witness: cluster.witness ? { kind: cluster.witness.kind } : null,
     configHash: clusterHash,
     onActiveHookFailure: cluster.onActiveHookFailure,
+    quorum: cluster.quorum
+      ? {
+          fastTakeover: cluster.quorum.fastTakeover,
+          // Long enough for the better-ranked standby to claim a free key first.
+          freeGraceMs: 2 * heartbeatTimers(cluster).fall * heartbeatTimers(cluster).intervalMs,
+        }
+      : null,
   };
 }

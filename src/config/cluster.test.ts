@@ -57,13 +57,13 @@ describe("cluster section", () => {
     ]);
   });
 
-  it("accepts exactly two nodes and names the allowed modes and profiles", async () => {
+  it("accepts exactly two nodes without a quorum and names the allowed modes and profiles", async () => {
     const three = pair("a").replace(
       "    - { name: b, rank: 2, api: http://127.0.0.1:7702 }",
       "    - { name: b, rank: 2, api: http://127.0.0.1:7702 }\n    - { name: c, rank: 3, api: http://127.0.0.1:7703 }",
     );
     expect((await configProblems(three))[0]).toContain(
-      "cluster.nodes: expected exactly two nodes (a pair)",
+      "cluster.nodes: 3 nodes need a quorum (cluster.quorum); without one a cluster is exactly two nodes",
     );
     const badProfile = await configProblems(pair("a", "  profile: turbo"));
     expect(badProfile[0]).toMatch(/cluster\.profile: .*fast.*lan.*wan/);

@@ -14,6 +14,7 @@ import { z } from "zod";
 import { hooksSchema } from "../hooks/schema.js";
 import { asteriskSchema } from "./asterisk-schema.js";
 import { durationField } from "./duration-field.js";
+import { quorumSchema } from "./quorum-schema.js";
 
 const duration = durationField;
 
@@ -443,13 +444,18 @@ export const clusterSchema = z
       .prefault({})
       .meta({ description: "How the primary takes traffic back after a failover." }),
     witness: witness.optional(),
+    quorum: quorumSchema.optional(),
     onActiveHookFailure: z.enum(["step-down", "stay"]).default("stay").meta({
       description: "What a node does when a hook run on becoming ACTIVE fails.",
     }),
     nodes: z
       .array(clusterNode)
-      .length(2, { error: "expected exactly two nodes (a pair)" })
-      .meta({ description: "The two nodes of the pair, each with its rank and API address." }),
+      .min(2, { error: "expected at least two nodes" })
+      .max(99, { error: "expected at most 99 nodes" })
+      .meta({
+        description:
+          "The nodes, each with its rank and API address: exactly two without a quorum, two or more with one.",
+      }),
   })
   .meta({ description: "The pair this node belongs to. Must be identical on both nodes." });
 

@@ -38,6 +38,7 @@ export function openDraft(state: EngineState, now: number): Draft {
     peers,
     witness: { ...state.witness },
     frozen: state.frozen && { ...state.frozen },
+    quorum: state.quorum && { ...state.quorum },
     reported: [...state.reported],
   };
   return { s, out: [], now, transitions: 0 };

@@ -62,6 +62,9 @@ export function initialState(options: EngineOptions, record: PersistedRecord | n
     awaitingPeer: null,
     reported: [],
     lastTransition: null,
+    quorum: options.quorum
+      ? { holder: null, revision: 0, held: false, validUntil: null, error: null, freeSince: null }
+      : null,
   };
 }
 

@@ -14,6 +14,13 @@ import type { EngineState } from "./types.js";
  * ```
  */
 export function servingOf(s: EngineState): { serving: boolean; why: string } {
+  // With a quorum the lease deadline is the proof that nobody else serves: a freeze the lease
+  // outlived is caught by its deadline, so the freeze hold does not apply.
+  if (s.quorum && s.mode === "ACTIVE") {
+    return s.quorum.held
+      ? { serving: true, why: `holds the quorum key at revision ${s.quorum.revision}` }
+      : { serving: false, why: "does not hold the quorum key" };
+  }
   if (s.frozen) {
     return { serving: false, why: `frozen for ${s.frozen.gapMs} ms; waiting to hear from a peer` };
   }

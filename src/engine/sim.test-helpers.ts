@@ -274,6 +274,16 @@ export class Sim {
     this.deliver(name, { type: "activity" });
   }
 
+  /** Delivers any input to a node now (buffered while it is frozen, lost while it is dead). */
+  input(name: string, input: EngineInput): void {
+    this.deliver(name, input);
+  }
+
+  /** Runs `run` on the simulated clock `ms` from now (for shells simulated beside the sim). */
+  later(ms: number, run: () => void): void {
+    this.at(this.t + ms, run);
+  }
+
   private node(name: string): SimNode {
     const n = this.nodes.get(name);
     if (!n) throw new Error(`no simulated node "${name}"`);

@@ -14,6 +14,7 @@ import {
   observeMiss,
   observeWitness,
 } from "./observe.js";
+import { decideQuorum, expireLease, observeQuorum, resignIfLeft } from "./quorum.js";
 import { servingOf } from "./serving.js";
 import { selfFence, takeOver } from "./takeover.js";
 import type { Effect, EngineInput, EngineState, PersistedRecord } from "./types.js";
@@ -36,9 +37,11 @@ export function step(
   const d = openDraft(state, now);
   observeClock(d);
   apply(d, input);
-  if (d.transitions === 0) decide(d);
+  expireLease(d);
+  if (d.transitions === 0 && !decideQuorum(d)) decide(d);
   const fenceAsserted = d.s.flags.fencingPeer !== null && state.flags.fencingPeer === null;
   if (input.type === "tick" || fenceAsserted) reassertFence(d);
+  resignIfLeft(d, state);
   settle(d, state);
   return { state: d.s, effects: d.out };
 }
@@ -76,6 +79,9 @@ function apply(d: Draft, input: EngineInput): void {
       return;
     case "hookResult":
       onHookResult(d, input.hook, input.ok, input.message);
+      return;
+    case "quorum":
+      observeQuorum(d, input);
       return;
   }
 }

@@ -4,6 +4,7 @@
  */
 import { type Because, type Draft, enter } from "./draft.js";
 import { liveView, peersOf } from "./facts.js";
+import { quorumAllowsTakeover, quorumTerm } from "./quorum.js";
 
 /**
  * How a takeover happens.
@@ -37,18 +38,21 @@ export interface TakeoverPlan extends Because {
  */
 export function takeOver(d: Draft, plan: TakeoverPlan): void {
   const s = d.s;
+  if (!quorumAllowsTakeover(d)) return;
   const seen = peersOf(s).map((p) => p.view?.term ?? 0);
-  s.term = Math.max(s.term, ...seen) + 1;
+  s.term = quorumTerm(s) ?? Math.max(s.term, ...seen) + 1;
   s.flags.selfFenced = null;
   s.flags.peerFenced = null;
   s.handoverTo = null;
   s.isolationHold = false;
   enter(d, "ACTIVE", plan);
-  if (plan.fence) s.flags.fencingPeer = { peer: plan.fence, term: s.term, since: d.now };
+  // With a quorum the key already excludes the old holder: no fence, no wait for the peer.
+  if (plan.fence && !s.quorum)
+    s.flags.fencingPeer = { peer: plan.fence, term: s.term, since: d.now };
   // A reachable peer may be taking over at this very moment, or still serving: serve only once
   // it has seen the new term and is not active. A lost peer cannot object, so serve at once.
   const reachable = peersOf(s).find((p) => liveView(p) !== null);
-  if (reachable && !plan.serveAtOnce) s.awaitingPeer = reachable.name;
+  if (reachable && !plan.serveAtOnce && !s.quorum) s.awaitingPeer = reachable.name;
   if (plan.switchover) {
     d.out.push({
       type: "emit",

@@ -112,6 +112,8 @@ export interface EngineOptions {
   configHash: string;
   /** What a failed on-active hook does. @default "step-down" */
   onActiveHookFailure: "step-down" | "stay";
+  /** An external quorum (etcd) arbitrates who serves; `null` or absent: the pair decides. */
+  quorum?: QuorumOptions | null;
 }
 
 /**
@@ -189,7 +191,8 @@ export type EngineInput =
       /** Do it even if it leaves nobody serving (`--force`). */
       force?: boolean;
     }
-  | { type: "hookResult"; hook: HookEvent; ok: boolean; message: string };
+  | { type: "hookResult"; hook: HookEvent; ok: boolean; message: string }
+  | ({ type: "quorum" } & QuorumObservation);
 
 /**
  * Hook events the shell runs scripts or webhooks for.
@@ -239,7 +242,8 @@ export type Effect =
   | { type: "sendUnfence"; peer: string; term: number }
   | { type: "runHook"; event: HookEvent; env: HookEnv }
   | { type: "log"; level: "info" | "warn" | "error"; event: string; message: string; cause: object }
-  | { type: "emit"; event: "role" | "switchover" | "reconnect"; data: object };
+  | { type: "emit"; event: "role" | "switchover" | "reconnect"; data: object }
+  | QuorumEffect;
 
 /**
  * What this node knows about one peer.
@@ -308,4 +312,79 @@ export interface EngineState {
   /** Log keys already reported for the current episode, so a condition is logged once. */
   reported: string[];
   lastTransition: { at: number; from: Mode; to: Mode; reason: string } | null;
+  /** What this node knows of the quorum's leader key; `null` without a quorum. */
+  quorum: QuorumState | null;
 }
+
+/**
+ * How the engine uses an external quorum.
+ *
+ * @example
+ * ```ts
+ * const q: QuorumOptions = { fastTakeover: true, freeGraceMs: 600 };
+ * ```
+ */
+export interface QuorumOptions {
+  /**
+   * Replace the key of a holder whose agent port refuses connections (its process is gone)
+   * without waiting for its lease to expire.
+   */
+  fastTakeover: boolean;
+  /**
+   * A free key is claimed first by the best-ranked healthy standby; after this long any
+   * healthy standby claims it (the better-ranked one may not reach the quorum).
+   */
+  freeGraceMs: number;
+}
+
+/**
+ * What the quorum shell last learned about the leader key, as an engine input.
+ *
+ * @example
+ * ```ts
+ * step(state, { type: "quorum", holder: "a", revision: 7, held: true, validUntil: now + 1500, error: null }, now);
+ * ```
+ */
+export interface QuorumObservation {
+  /** The node named in the key, or `null` when the key is absent. */
+  holder: string | null;
+  /** The key's modification revision: the fencing token and term of its holder. */
+  revision: number;
+  /** This node holds the key with a live lease. */
+  held: boolean;
+  /**
+   * Monotonic ms until which this node may serve: when the last confirmed keep-alive was
+   * sent, plus the lease TTL, minus the safety margin. `null` unless `held`.
+   */
+  validUntil: number | null;
+  /** Why the quorum is not usable now (etcd unreachable, lease lost), or `null`. */
+  error: string | null;
+}
+
+/**
+ * The engine's record of the quorum: the last observation plus when the key became free.
+ *
+ * @example
+ * ```ts
+ * state.quorum?.held; // true while this node may serve
+ * ```
+ */
+export interface QuorumState extends QuorumObservation {
+  /** `now` when the key was first seen absent in the current free spell. */
+  freeSince: number | null;
+}
+
+/**
+ * What the engine asks the quorum shell to do: `campaign` creates the key if absent;
+ * `replace` overwrites the key of a holder proven gone (only if still at `revision`);
+ * `resign` deletes this node's key and revokes its lease.
+ *
+ * @example
+ * ```ts
+ * if (effect.type === "quorum" && effect.action === "campaign") await session.campaign();
+ * ```
+ */
+export type QuorumEffect =
+  | { type: "quorum"; action: "campaign" }
+  | { type: "quorum"; action: "replace"; holder: string; revision: number }
+  | { type: "quorum"; action: "resign" };

@@ -143,6 +143,25 @@ export interface PairOptions {
   appTimers?: string;
   /** Extra top-level YAML sections for one node's config (e.g. its `asterisk` section). */
   extra?: (name: NodeName) => string;
+
+  /** YAML of a `cluster.quorum` section (indented by two spaces), e.g. from {@link quorumYaml}. */
+  quorum?: string;
+}
+
+/**
+ * The `cluster.quorum` lines for a test pair on the given etcd endpoints.
+ *
+ * @example
+ * ```ts
+ * const p = await startPair({ quorum: quorumYaml(etcd.endpoints) });
+ * ```
+ */
+export function quorumYaml(
+  endpoints: string[],
+  lease = "{ ttl: 2s, keepAlive: 500ms, margin: 500ms }",
+): string {
+  const list = endpoints.map((e) => `"${e}"`).join(", ");
+  return `  quorum: { kind: etcd, endpoints: [${list}], prefix: /pair/, lease: ${lease} }\n`;
 }
 
 /** A status document, as much of it as the tests read. */
@@ -233,7 +252,7 @@ ${options.hooks ?? ""}${sip(name)}${options.extra?.(name) ?? ""}cluster:
   secret: ${PAIR_SECRET}
   mode: ${options.clusterMode ?? "hot-standby"}
   ${timers}
-${witness}  nodes:
+${witness}${options.quorum ?? ""}  nodes:
     - { name: a, rank: 1, api: "http://127.0.0.1:${apiPort("a")}" }
     - { name: b, rank: 2, api: "http://127.0.0.1:${apiPort("b")}" }
 `,
