@@ -542,16 +542,10 @@ export const configSchema = z
           .min(1)
           .default("/var/lib/tandem")
           .meta({ description: "Directory where the agent keeps its state." }),
-        nice: z
-          .number()
-          .int()
-          .min(-20)
-          .max(19)
-          .default(-10)
-          .meta({
-            description:
-              "Scheduling priority the agent asks for at start (-20 highest, 19 lowest). Above the PBX's and the loader's, heartbeats are answered in time when the CPUs are saturated; raising it needs root or CAP_SYS_NICE (logged when refused).",
-          }),
+        nice: z.number().int().min(-20).max(19).default(-10).meta({
+          description:
+            "Scheduling priority the agent asks for at start (-20 highest, 19 lowest). Above the PBX's and the loader's, heartbeats are answered in time when the CPUs are saturated; raising it needs root or CAP_SYS_NICE (logged when refused).",
+        }),
       })
       .prefault({})
       .meta({ description: "This node." }),
