@@ -27,6 +27,28 @@ cluster:
       witness: { kind: "load-balancer" },
       configHash: clusterHash,
       onActiveHookFailure: "stay",
+      quorum: null,
     });
+  });
+
+  it("maps a quorum: fast takeover, and a free-key grace of 2 × fall × interval", async () => {
+    const text = `node: { name: c }
+cluster:
+  secret: 0123456789abcdef0123
+  profile: fast
+  quorum: { kind: etcd, endpoints: ["http://127.0.0.1:2379"], fastTakeover: false }
+  nodes:
+    - { name: a, rank: 1, api: "http://10.0.0.1:7701" }
+    - { name: b, rank: 2, api: "http://10.0.0.2:7701" }
+    - { name: c, rank: 3, api: "http://10.0.0.3:7701" }
+`;
+    const { config, clusterHash } = await parseConfigText(text, "c.yaml");
+    if (!config.cluster || !clusterHash) throw new Error("expected a cluster section");
+    const options = engineOptions(config.cluster, "c", clusterHash);
+    expect(options.peers).toEqual([
+      { name: "a", rank: 1 },
+      { name: "b", rank: 2 },
+    ]);
+    expect(options.quorum).toEqual({ fastTakeover: false, freeGraceMs: 600 });
   });
 });
