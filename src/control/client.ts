@@ -104,6 +104,7 @@ export class OperatorClient {
     const headers = signRequest({
       secret: this.#secret,
       node: OPERATOR_SIGNER,
+      target: this.name,
       method: "POST",
       path,
       body,

@@ -203,6 +203,7 @@ export class PeerClient {
         const headers = signRequest({
           secret: this.#options.secret,
           node: this.#options.selfName,
+          target: this.#options.peerName,
           method: "POST",
           path,
           body,
@@ -224,7 +225,13 @@ export class PeerClient {
       }
       verifyReply(
         { status: result.status, headers: result.headers, body: result.body },
-        { secret: this.#options.secret, peer: this.#options.peerName, path, requestNonce: nonce },
+        {
+          secret: this.#options.secret,
+          self: this.#options.selfName,
+          peer: this.#options.peerName,
+          path,
+          requestNonce: nonce,
+        },
       );
       return { ok: true, body: result.body, rttMs: result.rttMs };
     } catch (err) {
