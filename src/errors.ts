@@ -217,3 +217,11 @@ export const PeerMessageError = defineError(
   1,
   "A peer request or reply carried a body that is not the expected message: not JSON, not a valid peer view or fence term, or larger than the limit.",
 );
+
+/** A TLS connection was refused: an untrusted certificate on either side, or none when one is required. */
+export const TlsError = defineError(
+  "TANDEM_ERR_TLS",
+  Error,
+  3,
+  "A TLS connection was refused: the agent's certificate is not signed by the CA given (`--ca` or `api.tls.ca`), names another host or has expired; or a client presented no certificate, or one not signed by `api.tls.ca`, where `api.tls.requireClientCert` asks for one.",
+);

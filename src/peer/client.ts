@@ -36,6 +36,10 @@ export interface PeerClientOptions {
   timeoutMs: number;
   /** PEM certificate(s) to trust for an `https` peer instead of the system store. */
   ca?: string;
+  /** PEM client certificate presented to an `https` peer (with `key`). */
+  cert?: string;
+  /** PEM private key of `cert`. */
+  key?: string;
   /** Accept any certificate from an `https` peer (the HMAC still authenticates it). @default false */
   insecure?: boolean;
   /** Largest reply body accepted, in bytes. @default 65536 */
@@ -114,6 +118,7 @@ export class PeerClient {
       this.#agent = new HttpsAgent({
         ...pool,
         ...(options.ca === undefined ? {} : { ca: options.ca }),
+        ...(options.cert === undefined ? {} : { cert: options.cert, key: options.key }),
         rejectUnauthorized: !options.insecure,
       });
       this.#request = httpsRequest as typeof httpRequest;
