@@ -119,7 +119,9 @@ describe("API connection limits", () => {
     // The crowd was really there: 500 open at the end of the measurement (reopened as cut).
     expect(stillOpen).toBeGreaterThanOrEqual(490);
     expect(figures.p50[1]).toBeLessThan(3 * (figures.p50[0] ?? 0) + 10);
-    expect(figures.p99[1]).toBeLessThan(Math.max(4 * (figures.p99[0] ?? 0), 500));
+    // The tail is bounded loosely: every 2 s the agent cuts the whole crowd at once (408) and
+    // the crowd reconnects, which on a shared 2-core machine delays a few checks.
+    expect(figures.p99[1]).toBeLessThan(Math.max(4 * (figures.p99[0] ?? 0), 2000));
   }, 180_000);
 
   it("connections over api.maxConnections are closed at once, and the API recovers", async () => {
