@@ -73,7 +73,7 @@ function openHalf() {
 }
 
 try {
-  await until(async () => (await role()) >= 0, 15_000, "the agent's API");
+  await until(async () => (await role()) >= 0, 60_000, "the agent's API");
   for (let i = 0; i < 50; i += 1) await role();
   const without = await measure();
   for (let i = 0; i < crowdSize; i += 1) openHalf();

@@ -5,13 +5,15 @@
  *
  * Node checks a connection's header and request deadlines only every
  * `connectionsCheckingInterval` (30 s by default), so with its defaults a client that drips
- * its headers was cut anywhere from 5 to 35 s after connecting; the interval here is 250 ms.
+ * its headers was cut anywhere from 5 to 35 s after connecting; the interval here is 250 ms,
+ * and the header deadline of a new connection has a timer of its own (see header-deadline.ts).
  */
 import type { ServerOptions as HttpServerOptions } from "node:http";
 import Fastify, { type FastifyInstance } from "fastify";
 import { ConfigInvalidError, type ListenError } from "../errors.js";
 import { listenError } from "../net/bind-error.js";
 import { requireClientCert } from "./client-cert.js";
+import { cutSlowHeaders } from "./header-deadline.js";
 import type { AgentMetrics } from "./metrics.js";
 import { registerMonitorRoutes } from "./monitor-routes.js";
 import type { StatusDocument } from "./status-types.js";
@@ -69,9 +71,10 @@ export const CONNECTION_CHECK_INTERVAL_MS = 250;
  */
 export function createApiServer(options: ApiServerOptions): FastifyInstance {
   const requestTimeout = options.requestTimeoutMs ?? 5000;
+  const headersTimeout = Math.min(options.headersTimeoutMs ?? 2000, requestTimeout);
   const timeouts: HttpServerOptions = {
     requestTimeout,
-    headersTimeout: Math.min(options.headersTimeoutMs ?? 2000, requestTimeout),
+    headersTimeout,
     connectionsCheckingInterval: CONNECTION_CHECK_INTERVAL_MS,
   };
   const { tls } = options;
@@ -96,6 +99,7 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
               ...(tls.ca === undefined ? {} : { ca: tls.ca }),
               requestCert: tls.requireClientCert,
               rejectUnauthorized: false,
+              handshakeTimeout: headersTimeout,
             },
           }
         : {}),
@@ -108,6 +112,7 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
     );
   }
   app.server.maxConnections = options.maxConnections ?? 1000;
+  cutSlowHeaders(app.server, tls ? "secureConnection" : "connection", headersTimeout);
   if (tls?.requireClientCert) requireClientCert(app, options.onRefused);
   const nodeName = options.nodeName;
   if (nodeName) {
