@@ -63,6 +63,8 @@ function openHalf() {
     socket.write("GET /monitor/role HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "),
   );
   sockets.add(socket);
+  // Read what the agent sends (its 408), or its close would go unnoticed here.
+  socket.resume();
   socket.on("error", () => {});
   socket.on("close", () => {
     sockets.delete(socket);
