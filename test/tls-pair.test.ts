@@ -57,7 +57,7 @@ api:
 log: { file: ${join(dir, `${name}.log`)} }
 cluster:
   secret: tls-pair-secret-0123456789
-  profile: fast
+  profile: lan
   nodes:
     - { name: a, rank: 1, api: "https://127.0.0.1:${ports.a}" }
     - { name: b, rank: 2, api: "https://127.0.0.1:${ports.b}" }
@@ -92,7 +92,7 @@ cluster:
     // The CLI with the node's configuration: https, verified against api.tls.ca.
     const viaConfig = await runTandem(["status", "--config", configs.b, "--json"]);
     expect(viaConfig.code, viaConfig.stderr).toBe(0);
-    expect(JSON.parse(viaConfig.stdout).node.mode).toBe("STANDBY");
+    expect(JSON.parse(viaConfig.stdout).node.name).toBe("b");
     // With --url and the right CA, and with a CA that did not sign the agent's certificate.
     const url = `https://127.0.0.1:${ports.a}`;
     const right = await runTandem(["status", "--url", url, "--ca", ca.crt]);
