@@ -273,3 +273,11 @@ export const AmiProtocolError = defineError(
   1,
   "The AMI port sent something that is not the manager protocol: no `Asterisk Call Manager` banner, or a message larger than the limit.",
 );
+
+/** A TLS connection was refused: an untrusted certificate on either side, or none when one is required. */
+export const TlsError = defineError(
+  "TANDEM_ERR_TLS",
+  Error,
+  3,
+  "A TLS connection was refused: the agent's certificate is not signed by the CA given (`--ca` or `api.tls.ca`), names another host or has expired; or a client presented no certificate, or one not signed by `api.tls.ca`, where `api.tls.requireClientCert` asks for one.",
+);

@@ -6,8 +6,9 @@ import { hostname as osHostname } from "node:os";
 import type { FastifyInstance } from "fastify";
 import { EventHub, registerEventRoutes } from "../api/event-hub.js";
 import { AgentMetrics } from "../api/metrics.js";
-import { createApiServer, listenApi } from "../api/server.js";
+import { type ApiTlsOptions, createApiServer, listenApi } from "../api/server.js";
 import type { ProbeStatusView, StatusDocument } from "../api/status-types.js";
+import { readApiTls } from "../api/tls-files.js";
 import type { QueueControl } from "../asterisk/index.js";
 import type { ClusterNode } from "../cluster/cluster-node.js";
 import { clusterStatus } from "../cluster/status.js";
@@ -57,6 +58,7 @@ export class Agent {
   readonly #startedAt = new Date();
   readonly #name: string;
   readonly #clusterHash: string | null;
+  readonly #tls: ApiTlsOptions | undefined;
   #cluster: ClusterNode | null = null;
   #sip: SipResponder | null = null;
   #asteriskQueues: QueueControl | null = null;
@@ -109,12 +111,22 @@ export class Agent {
         },
       },
     );
+    this.#tls = readApiTls(config.api.tls);
+    let lastRefusal = 0;
     this.#api = createApiServer({
       getStatus: () => this.status(),
       metrics: this.#metrics,
       bodyLimit: config.api.bodyLimit,
       requestTimeoutMs: config.api.requestTimeout,
+      headersTimeoutMs: config.api.headersTimeout,
+      maxConnections: config.api.maxConnections,
       nodeName: this.#name,
+      ...(this.#tls ? { tls: this.#tls } : {}),
+      onRefused: (reason, remote) => {
+        if (Date.now() - lastRefusal < 10_000) return;
+        lastRefusal = Date.now();
+        logger.warn({ event: "tls_refused", remote }, reason);
+      },
     });
     registerEventRoutes(this.#api, this.#events, () => ({
       node: this.#name,
@@ -229,6 +241,7 @@ export class Agent {
       clusterHash: this.#clusterHash,
       stateDir: this.#config.node.stateDir,
       logger: this.#logger,
+      ...(this.#tls ? { tls: peerTls(this.#tls) } : {}),
     });
     node.registerRoutes(this.#api);
     // A node restarted with a persisted fence starts in its fenced mode, not STARTING.
@@ -491,4 +504,9 @@ export class Agent {
       `mode ${from} → ${mode}: ${reason}`,
     );
   }
+}
+
+/** What the peer client needs of the API's TLS material: the CA and this node's certificate. */
+function peerTls(tls: ApiTlsOptions): { ca?: string; cert: string; key: string } {
+  return { cert: tls.cert, key: tls.key, ...(tls.ca === undefined ? {} : { ca: tls.ca }) };
 }

@@ -8,6 +8,7 @@ import type { Command } from "commander";
 import { loadConfig } from "../config/index.js";
 import { PairClient } from "../control/pair-client.js";
 import { UsageError } from "../errors.js";
+import { agentTlsOf } from "./agent-client.js";
 
 /** Where the commands look for a configuration when neither `--config` nor `TANDEM_CONFIG` is set. */
 export const DEFAULT_CONFIG_PATH = "/etc/tandem/tandem.yaml";
@@ -70,7 +71,7 @@ export async function openPair(
     throw new UsageError(`--by "${by}" must be 1–120 printable characters`);
   }
   return {
-    pair: new PairClient(config.cluster, { timeoutMs }),
+    pair: new PairClient(config.cluster, { timeoutMs, tls: agentTlsOf(config, path) }),
     by,
     stateDir: config.node.stateDir,
   };

@@ -52,6 +52,8 @@ export interface ClusterNodeOptions {
   logger: Logger;
   /** Monotonic milliseconds. @default performance.now */
   now?: () => number;
+  /** For `https` peers: the CA that signed them, and this node's certificate as a client. */
+  tls?: { ca?: string; cert: string; key: string };
 }
 
 /**
@@ -124,6 +126,7 @@ export class ClusterNode extends EventEmitter {
           peerName: node.name,
           secret: this.#secret,
           timeoutMs,
+          ...options.tls,
         }),
       );
     }

@@ -6,6 +6,7 @@ import { readFile, stat } from "node:fs/promises";
 import { hostname as osHostname } from "node:os";
 import { dirname, resolve } from "node:path";
 import { ConfigInvalidError, ConfigReadError } from "../errors.js";
+import { apiProblems } from "./api-checks.js";
 import { clusterProblems } from "./cluster-checks.js";
 import { configHash } from "./hash.js";
 import { interpolate } from "./interpolate.js";
@@ -119,7 +120,10 @@ export async function parseConfigText(
       name: parsed.node.name ?? nodeNameFromHost(options.hostname ?? osHostname()),
     },
   };
-  const clusterIssues = clusterProblems(config.cluster, config.node.name, yaml);
+  const clusterIssues = [
+    ...clusterProblems(config.cluster, config.node.name, yaml),
+    ...apiProblems(config, yaml),
+  ];
   if (clusterIssues.length > 0) throw problemsError(ConfigInvalidError, clusterIssues);
   const warnings = sortProblems([...yaml.warnings(), ...configWarnings(parsed, yaml)]).map(
     formatProblem,

@@ -27,7 +27,7 @@ function resolveProbe(probe: ProbeConfig, baseDir: string): ProbeConfig {
 }
 
 /**
- * Returns `config` with `node.stateDir`, `log.file`, the probes' file paths and every command
+ * Returns `config` with `node.stateDir`, `log.file`, the `api.tls` files, the probes' file paths and every command
  * probe's and command hook's working directory made absolute against `baseDir`.
  *
  * @example
@@ -40,6 +40,17 @@ export function resolveConfigPaths<C extends Config>(config: C, baseDir: string)
     ...config,
     node: { ...config.node, stateDir: at(baseDir, config.node.stateDir) },
     log: { ...config.log, file: at(baseDir, config.log.file) },
+    api: config.api.tls
+      ? {
+          ...config.api,
+          tls: {
+            ...config.api.tls,
+            cert: at(baseDir, config.api.tls.cert),
+            key: at(baseDir, config.api.tls.key),
+            ca: at(baseDir, config.api.tls.ca),
+          },
+        }
+      : config.api,
     probes: Object.fromEntries(
       Object.entries(config.probes).map(([name, probe]) => [name, resolveProbe(probe, baseDir)]),
     ),

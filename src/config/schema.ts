@@ -42,6 +42,28 @@ const listenAddress = z
     message: "expected a port between 0 and 65535",
   });
 
+/** `api.tls`: HTTPS for the API and the peer link. */
+const apiTls = z
+  .strictObject({
+    cert: configPath.meta({
+      description:
+        "PEM file with this node's certificate (then any intermediate certificates). It serves the API and, as a client certificate, signs this node in to its peer.",
+    }),
+    key: configPath.meta({ description: "PEM file with the certificate's private key." }),
+    ca: configPath.optional().meta({
+      description:
+        "PEM file with the CA certificate(s) that signed the peers' certificates: verifies the peer's API and, with `requireClientCert`, the clients of this node. Default: the system's trusted CAs.",
+    }),
+    requireClientCert: z.boolean().default(false).meta({
+      description:
+        "Accept peer requests (`/v1/peer/*`) and operator requests (`/v1/operator/*`) only from clients with a certificate signed by `ca`. Monitor URLs, status, metrics and events stay open to clients without one (load balancers).",
+    }),
+  })
+  .meta({
+    description:
+      "Serve the API over HTTPS. The peers' `api` URLs in `cluster.nodes` then start with `https://`. See docs/tls.md.",
+  });
+
 /** Fields every probe has. */
 const probeCommon = {
   severity: z.enum(["critical", "warning"]).optional().meta({
@@ -561,7 +583,17 @@ export const configSchema = z
           .max(1_048_576)
           .default(65_536)
           .meta({ description: "Largest request body in bytes." }),
-        requestTimeout: duration("Longest time a request may take.").prefault("5s"),
+        requestTimeout: duration(
+          "Longest time a client may take to send a whole request (headers and body); the connection is then answered 408 and closed, within 0.25 s of the limit.",
+        ).prefault("5s"),
+        headersTimeout: duration(
+          "Longest time a client may take to send a request's headers after connecting (or after starting the next request on a kept-alive connection); at most `requestTimeout`. Cuts half-open connections early.",
+        ).prefault("2s"),
+        maxConnections: z.number().int().min(16).max(100_000).default(1000).meta({
+          description:
+            "Most connections open at once; further connections are closed as soon as they are accepted. The agent's open-file limit must be higher (systemd `LimitNOFILE`).",
+        }),
+        tls: apiTls.optional(),
       })
       .prefault({})
       .meta({ description: "The agent's HTTP API." }),

@@ -5,29 +5,10 @@ import type { StatusDocument } from "../api/status-types.js";
 import type { CommandOutcome } from "../cluster/cluster-node.js";
 import type { FailoverLogEntry } from "../cluster/failover-log.js";
 import type { CommandName } from "../engine/types.js";
-import {
-  AgentResponseError,
-  AgentUnreachableError,
-  CommandRefusedError,
-  PeerAuthError,
-} from "../errors.js";
+import { AgentResponseError, CommandRefusedError, PeerAuthError } from "../errors.js";
 import { signRequest } from "../peer/signing.js";
+import { type AgentTls, requestAgent } from "./agent-request.js";
 import { type CheckResult, CONTROL_PATHS } from "./routes.js";
-
-/**
- * Why a `fetch` to an agent failed, in a few words: the socket error code (`ECONNREFUSED`),
- * or that no answer came within `timeoutMs`.
- *
- * @example
- * ```ts
- * fetchFailure(err, 3000); // "no answer within 3000 ms"
- * ```
- */
-export function fetchFailure(err: unknown, timeoutMs: number): string {
-  if ((err as Error).name === "TimeoutError") return `no answer within ${timeoutMs} ms`;
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (err as Error).message;
-}
 
 /** The name operator requests are signed with (the body says who asked). */
 export const OPERATOR_SIGNER = "operator";
@@ -62,12 +43,21 @@ export class OperatorClient {
   readonly url: string;
   readonly #secret: string;
   readonly #timeoutMs: number;
+  readonly #tls: AgentTls | undefined;
 
-  constructor(options: { name: string; url: string; secret: string; timeoutMs?: number }) {
+  constructor(options: {
+    name: string;
+    url: string;
+    secret: string;
+    timeoutMs?: number;
+    /** CA (and client certificate) for an `https` agent. */
+    tls?: AgentTls;
+  }) {
     this.name = options.name;
     this.url = options.url.replace(/\/+$/, "");
     this.#secret = options.secret;
     this.#timeoutMs = options.timeoutMs ?? 5000;
+    this.#tls = options.tls;
   }
 
   /** `/v1/status` of this node. */
@@ -114,6 +104,7 @@ export class OperatorClient {
     const headers = signRequest({
       secret: this.#secret,
       node: OPERATOR_SIGNER,
+      target: this.name,
       method: "POST",
       path,
       body,
@@ -131,21 +122,16 @@ export class OperatorClient {
     headers?: Record<string, string>,
   ): Promise<T> {
     const where = `"${this.name}" (${this.url})`;
-    let response: Response;
-    try {
-      response = await fetch(`${this.url}${path}`, {
-        method,
-        headers,
-        body,
-        signal: AbortSignal.timeout(this.#timeoutMs),
-      });
-    } catch (err) {
-      throw new AgentUnreachableError(
-        `Cannot reach the agent of ${where}: ${fetchFailure(err, this.#timeoutMs)}`,
-        { cause: err },
-      );
-    }
-    const text = await response.text();
+    const response = await requestAgent({
+      url: `${this.url}${path}`,
+      method,
+      ...(headers ? { headers } : {}),
+      ...(body ? { body } : {}),
+      timeoutMs: this.#timeoutMs,
+      ...(this.#tls ? { tls: this.#tls } : {}),
+      where: `the agent of ${where}`,
+    });
+    const { text } = response;
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -154,7 +140,7 @@ export class OperatorClient {
         `The agent of ${where} answered HTTP ${response.status} to ${path} with a body that is not JSON`,
       );
     }
-    if (response.ok) return parsed as T;
+    if (response.status >= 200 && response.status < 300) return parsed as T;
     const error = (parsed as { error?: unknown }).error;
     const message = `${where}: ${typeof error === "string" ? error : `HTTP ${response.status}`}`;
     if (response.status === 401) {

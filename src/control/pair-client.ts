@@ -6,6 +6,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { StatusDocument } from "../api/status-types.js";
 import type { ClusterConfig } from "../config/schema.js";
 import { AgentUnreachableError, CommandRefusedError, UsageError } from "../errors.js";
+
+import type { AgentTls } from "./agent-request.js";
 import { OperatorClient } from "./client.js";
 
 /**
@@ -35,7 +37,8 @@ export interface NodeReading {
 export class PairClient {
   readonly nodes: ReadonlyArray<{ name: string; rank: number; client: OperatorClient }>;
 
-  constructor(cluster: ClusterConfig, options: { timeoutMs?: number } = {}) {
+  /** `tls`: the CA (and client certificate) for `https` nodes. */
+  constructor(cluster: ClusterConfig, options: { timeoutMs?: number; tls?: AgentTls } = {}) {
     this.nodes = [...cluster.nodes]
       .sort((x, y) => x.rank - y.rank)
       .map((n) => ({
@@ -46,6 +49,7 @@ export class PairClient {
           url: n.api,
           secret: cluster.secret,
           timeoutMs: options.timeoutMs,
+          ...(options.tls ? { tls: options.tls } : {}),
         }),
       }));
   }

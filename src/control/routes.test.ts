@@ -108,6 +108,7 @@ describe("operator endpoints", () => {
       ...signRequest({
         secret: SECRET,
         node: "operator",
+        target: "a",
         method: "POST",
         path: CONTROL_PATHS.command,
         body: Buffer.from(body),

@@ -3,7 +3,8 @@
  * activity reports and the failover log.
  *
  * Commands change who takes calls, so they are signed like the heartbeats (HMAC with the
- * cluster secret over method, path, timestamp, nonce and body; replays refused): whoever can
+ * cluster secret over method, path, signer, target node, timestamp, nonce and body; replays
+ * refused, and so is a request signed for the other node): whoever can
  * read a node's configuration is an operator of the pair. The body names who asked; the agent
  * adds the address the request came from, and the engine logs both with the decision.
  *
@@ -101,7 +102,7 @@ export function registerControlRoutes(app: FastifyInstance, options: ControlRout
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     verifyRequest(
       { method: req.method, path: req.url, headers: req.headers, body: raw },
-      { secret: options.secret, nonces, label, remote: req.ip },
+      { secret: options.secret, self: options.selfName, nonces, label, remote: req.ip },
     );
     let parsed: unknown;
     try {

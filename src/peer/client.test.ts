@@ -52,6 +52,7 @@ function signedAnswer(req: IncomingMessage, res: ServerResponse, body: Buffer, s
   const headers = signReply({
     secret,
     node: "b",
+    target: "a",
     status: 200,
     path: req.url ?? "",
     requestNonce: String(req.headers["x-tandem-nonce"]),
@@ -186,6 +187,7 @@ describe("peer client failures", () => {
       const headers = signReply({
         secret: SECRET,
         node: "b",
+        target: "a",
         status: 200,
         path: req.url ?? "",
         requestNonce: String(req.headers["x-tandem-nonce"]),

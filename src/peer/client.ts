@@ -36,6 +36,10 @@ export interface PeerClientOptions {
   timeoutMs: number;
   /** PEM certificate(s) to trust for an `https` peer instead of the system store. */
   ca?: string;
+  /** PEM client certificate presented to an `https` peer (with `key`). */
+  cert?: string;
+  /** PEM private key of `cert`. */
+  key?: string;
   /** Accept any certificate from an `https` peer (the HMAC still authenticates it). @default false */
   insecure?: boolean;
   /** Largest reply body accepted, in bytes. @default 65536 */
@@ -114,6 +118,7 @@ export class PeerClient {
       this.#agent = new HttpsAgent({
         ...pool,
         ...(options.ca === undefined ? {} : { ca: options.ca }),
+        ...(options.cert === undefined ? {} : { cert: options.cert, key: options.key }),
         rejectUnauthorized: !options.insecure,
       });
       this.#request = httpsRequest as typeof httpRequest;
@@ -203,6 +208,7 @@ export class PeerClient {
         const headers = signRequest({
           secret: this.#options.secret,
           node: this.#options.selfName,
+          target: this.#options.peerName,
           method: "POST",
           path,
           body,
@@ -224,7 +230,13 @@ export class PeerClient {
       }
       verifyReply(
         { status: result.status, headers: result.headers, body: result.body },
-        { secret: this.#options.secret, peer: this.#options.peerName, path, requestNonce: nonce },
+        {
+          secret: this.#options.secret,
+          self: this.#options.selfName,
+          peer: this.#options.peerName,
+          path,
+          requestNonce: nonce,
+        },
       );
       return { ok: true, body: result.body, rttMs: result.rttMs };
     } catch (err) {

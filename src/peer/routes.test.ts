@@ -27,6 +27,7 @@ function signedHeaders(
     ...signRequest({
       secret: options.secret ?? SECRET,
       node: options.node ?? "a",
+      target: "b",
       method: "POST",
       path,
       body: Buffer.from(body),
@@ -57,6 +58,7 @@ describe("peer routes", () => {
     expect(() =>
       verifyReply(reply, {
         secret: SECRET,
+        self: "a",
         peer: "b",
         path: heartbeat,
         requestNonce: headers["x-tandem-nonce"] ?? "",

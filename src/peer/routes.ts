@@ -105,7 +105,7 @@ export function registerPeerRoutes(app: FastifyInstance, options: PeerRoutesOpti
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const { node, nonce } = verifyRequest(
       { method: req.method, path: req.url, headers: req.headers, body },
-      { secret: options.secret, nonces, label, remote: req.ip },
+      { secret: options.secret, self: options.selfName, nonces, label, remote: req.ip },
     );
     signers.set(req, node);
     const refuse = (reason: string) =>
@@ -127,14 +127,20 @@ export function registerPeerRoutes(app: FastifyInstance, options: PeerRoutesOpti
     throw malformed(`${labelOf(req)} from "${node}" rejected`, `body is ${parsed.problem}`, 400);
   }
 
-  function sendSigned(req: FastifyRequest, reply: FastifyReply, nonce: string, value: unknown) {
+  function sendSigned(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    asker: { node: string; nonce: string },
+    value: unknown,
+  ) {
     const body = Buffer.from(JSON.stringify(value));
     const headers = signReply({
       secret: options.secret,
       node: options.selfName,
+      target: asker.node,
       status: 200,
       path: req.url,
-      requestNonce: nonce,
+      requestNonce: asker.nonce,
       body,
     });
     return reply
@@ -184,21 +190,21 @@ export function registerPeerRoutes(app: FastifyInstance, options: PeerRoutesOpti
         const problem = `body names node "${view.name}" but is signed by "${node}"`;
         throw malformed(`heartbeat from "${node}" rejected`, problem, 400);
       }
-      return sendSigned(req, reply, nonce, options.onHeartbeat(view));
+      return sendSigned(req, reply, { node, nonce }, options.onHeartbeat(view));
     });
 
     scope.post(PEER_PATHS.fence, { bodyLimit }, async (req, reply) => {
       const { node, nonce, body } = authenticate(req);
       const { term } = accept(req, node, parseFenceBody(body));
       options.onFence(node, term);
-      return sendSigned(req, reply, nonce, { ok: true, term });
+      return sendSigned(req, reply, { node, nonce }, { ok: true, term });
     });
 
     scope.post(PEER_PATHS.unfence, { bodyLimit }, async (req, reply) => {
       const { node, nonce, body } = authenticate(req);
       const { term } = accept(req, node, parseFenceBody(body));
       options.onUnfence(node, term);
-      return sendSigned(req, reply, nonce, { ok: true, term });
+      return sendSigned(req, reply, { node, nonce }, { ok: true, term });
     });
   });
 }

@@ -19,6 +19,7 @@ function signed(overrides: Partial<Parameters<typeof signRequest>[0]> = {}): Sig
   const headers = signRequest({
     secret,
     node: "a",
+    target: "b",
     method: "POST",
     path,
     body,
@@ -31,10 +32,11 @@ function signed(overrides: Partial<Parameters<typeof signRequest>[0]> = {}): Sig
 function verify(
   request: SignedRequest,
   nonces = new NonceCache(),
-  options: { secret?: string; nowMs?: number } = {},
+  options: { secret?: string; nowMs?: number; self?: string } = {},
 ) {
   return verifyRequest(request, {
     secret: options.secret ?? secret,
+    self: options.self ?? "b",
     nonces,
     label: "heartbeat",
     remote: "127.0.0.1",
@@ -80,10 +82,30 @@ describe("request signatures", () => {
       }),
     ],
     ["node", (r: SignedRequest) => ({ ...r, headers: { ...r.headers, "x-tandem-node": "c" } })],
+    ["target", (r: SignedRequest) => ({ ...r, headers: { ...r.headers, "x-tandem-target": "c" } })],
   ])("a tampered %s is rejected", (_part, tamper) => {
     const message = reasonOf(() => verify(tamper(signed())));
     expect(message).toMatch(
       /^heartbeat from "[ac]" rejected: signature does not match \(check cluster\.secret on both nodes\)$/,
+    );
+  });
+
+  it("a request signed for another node is refused by this one, and uses no nonce slot", () => {
+    const nonces = new NonceCache();
+    const request = signed({ target: "c" });
+    const message = reasonOf(() => verify(request, nonces, { self: "b" }));
+    expect(message).toBe(
+      'heartbeat from "a" rejected: addressed to node "c", not to this node "b" (a request to "c" played back here, or a cluster.nodes api URL that leads to the wrong node)',
+    );
+    expect(nonces.size).toBe(0);
+    // The node it was signed for accepts it.
+    expect(verify(request, new NonceCache(), { self: "c" }).node).toBe("a");
+  });
+
+  it("a request without a target (an older Tandem's signature) is named as such", () => {
+    const { "x-tandem-target": _target, ...older } = signed().headers;
+    expect(reasonOf(() => verify({ method: "POST", path, headers: older, body }))).toBe(
+      "heartbeat from 127.0.0.1 rejected: request names no target node (no x-tandem-target header): the sender runs a Tandem older than this node; upgrade every node of the cluster",
     );
   });
 
@@ -134,7 +156,8 @@ describe("request signatures", () => {
 
   it("missing headers mean unsigned; malformed headers are named", () => {
     const { headers } = signed();
-    for (const name of Object.keys(headers)) {
+    // A missing target alone has its own reason (next test).
+    for (const name of Object.keys(headers).filter((h) => h !== "x-tandem-target")) {
       const partial = { ...headers };
       delete partial[name];
       expect(reasonOf(() => verify({ method: "POST", path, headers: partial, body }))).toBe(
@@ -152,15 +175,15 @@ describe("request signatures", () => {
   });
 
   it("refuses secrets shorter than 16 bytes", () => {
-    expect(() => signRequest({ secret: "short", node: "a", method: "POST", path, body })).toThrow(
-      ConfigInvalidError,
-    );
-    expect(() => signRequest({ secret: "short", node: "a", method: "POST", path, body })).toThrow(
-      "cluster.secret: expected a shared secret of at least 16 bytes, got 5",
-    );
+    expect(() =>
+      signRequest({ secret: "short", node: "a", target: "b", method: "POST", path, body }),
+    ).toThrow(ConfigInvalidError);
+    expect(() =>
+      signRequest({ secret: "short", node: "a", target: "b", method: "POST", path, body }),
+    ).toThrow("cluster.secret: expected a shared secret of at least 16 bytes, got 5");
     // Sixteen bytes in eight characters: the limit is on key bytes, not characters.
     expect(() =>
-      signRequest({ secret: "éééééééé", node: "a", method: "POST", path, body }),
+      signRequest({ secret: "éééééééé", node: "a", target: "b", method: "POST", path, body }),
     ).not.toThrow();
   });
 });
@@ -171,12 +194,13 @@ describe("reply signatures", () => {
   const headers = signReply({
     secret,
     node: "b",
+    target: "a",
     status: 200,
     path,
     requestNonce,
     body: replyBody,
   });
-  const expected = { secret, peer: "b", path, requestNonce };
+  const expected = { secret, self: "a", peer: "b", path, requestNonce };
 
   it("a reply signed for the request verifies", () => {
     expect(() => verifyReply({ status: 200, headers, body: replyBody }, expected)).not.toThrow();
@@ -207,6 +231,12 @@ describe("reply signatures", () => {
       { status: 200, headers, body: replyBody },
       { ...expected, peer: "c" },
       'signed by "b", expected "c"',
+    ],
+    [
+      "that answers another node",
+      { status: 200, headers, body: replyBody },
+      { ...expected, self: "c" },
+      'answers node "a", not this node "c"',
     ],
   ])("a reply %s is rejected", (_what, reply, options, reason) => {
     try {

@@ -2,10 +2,13 @@
  * Signatures on the requests and replies exchanged by the agents of a pair.
  *
  * A signature is HMAC-SHA256 with the cluster's shared secret over
- * `method \n path \n node \n timestamp \n nonce \n sha256(body)`. The node name is signed too,
- * so a captured request cannot be re-attributed to another node. A reply is signed over
- * `REPLY <status>` as its method, the request's path and the request's nonce, which binds it
- * to the one request it answers: an old reply played back to a later heartbeat does not verify.
+ * `method \n path \n node \n target \n timestamp \n nonce \n sha256(body)`. The signing node's
+ * name is signed, so a captured request cannot be re-attributed to another node; the target's
+ * name is signed, so a request captured on its way to one node is refused by every other node
+ * of the cluster (they share the secret and each keeps its own replay cache). A reply is signed
+ * over `REPLY <status>` as its method, the request's path and the request's nonce, and targets
+ * the node that asked, which binds it to the one request it answers: an old reply played back
+ * to a later heartbeat does not verify.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
@@ -22,13 +25,14 @@ import type { NonceCache } from "./nonce-cache.js";
  */
 export const PEER_HEADERS = {
   node: "x-tandem-node",
+  target: "x-tandem-target",
   timestamp: "x-tandem-timestamp",
   nonce: "x-tandem-nonce",
   signature: "x-tandem-signature",
 } as const;
 
 /**
- * The four signature headers with their values.
+ * The five signature headers with their values.
  *
  * @example
  * ```ts
@@ -63,11 +67,14 @@ export const MIN_SECRET_BYTES = 16;
 const NODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 const FORMATS: Record<keyof typeof PEER_HEADERS, { pattern: RegExp; expected: string }> = {
   node: { pattern: NODE_PATTERN, expected: "a node name" },
+  target: { pattern: NODE_PATTERN, expected: "a node name" },
   timestamp: { pattern: /^\d{1,15}$/, expected: "ms since the epoch" },
   nonce: { pattern: /^[0-9a-f]{32}$/, expected: "32 hex digits" },
   signature: { pattern: /^[0-9a-f]{64}$/, expected: "64 hex digits" },
 };
 const MISMATCH = "signature does not match (check cluster.secret on both nodes)";
+const UNBOUND =
+  "request names no target node (no x-tandem-target header): the sender runs a Tandem older than this node; upgrade every node of the cluster";
 
 /**
  * Throws a {@link ConfigInvalidError} unless `secret` has at least {@link MIN_SECRET_BYTES}
@@ -92,13 +99,15 @@ export function assertSecret(secret: string): void {
  *
  * @example
  * ```ts
- * const input: SignRequestInput = { secret, node: "a", method: "POST", path: "/v1/peer/fence", body };
+ * const input: SignRequestInput = { secret, node: "a", target: "b", method: "POST", path: "/v1/peer/fence", body };
  * ```
  */
 export interface SignRequestInput {
   secret: string;
-  /** This node's name. */
+  /** This node's name (`operator` for the CLI). */
   node: string;
+  /** The name of the node the request is for: every other node refuses it. */
+  target: string;
   method: string;
   /** The request target exactly as sent, query included. */
   path: string;
@@ -110,20 +119,20 @@ export interface SignRequestInput {
 }
 
 /**
- * Signs a request: returns the four `x-tandem-*` headers to send with it.
+ * Signs a request: returns the five `x-tandem-*` headers to send with it.
  *
  * @example
  * ```ts
  * const body = Buffer.from(JSON.stringify(view));
- * const headers = signRequest({ secret, node: "a", method: "POST", path: "/v1/peer/heartbeat", body });
+ * const headers = signRequest({ secret, node: "a", target: "b", method: "POST", path: "/v1/peer/heartbeat", body });
  * ```
  */
 export function signRequest(input: SignRequestInput): SignatureHeaders {
   assertSecret(input.secret);
   const timestamp = String(Math.trunc(input.nowMs ?? Date.now()));
   const nonce = input.nonce ?? randomBytes(16).toString("hex");
-  const { method, path, node } = input;
-  return headersFor(input.secret, { method, path, node, timestamp, nonce }, input.body);
+  const { method, path, node, target } = input;
+  return headersFor(input.secret, { method, path, node, target, timestamp, nonce }, input.body);
 }
 
 /**
@@ -131,13 +140,15 @@ export function signRequest(input: SignRequestInput): SignatureHeaders {
  *
  * @example
  * ```ts
- * const input: SignReplyInput = { secret, node: "b", status: 200, path, requestNonce, body };
+ * const input: SignReplyInput = { secret, node: "b", target: "a", status: 200, path, requestNonce, body };
  * ```
  */
 export interface SignReplyInput {
   secret: string;
   /** The answering node's name. */
   node: string;
+  /** The name of the node that sent the request being answered. */
+  target: string;
   status: number;
   /** The path of the request being answered. */
   path: string;
@@ -153,7 +164,7 @@ export interface SignReplyInput {
  *
  * @example
  * ```ts
- * reply.headers(signReply({ secret, node: "b", status: 200, path: req.url, requestNonce, body }));
+ * reply.headers(signReply({ secret, node: "b", target: "a", status: 200, path: req.url, requestNonce, body }));
  * ```
  */
 export function signReply(input: SignReplyInput): SignatureHeaders {
@@ -163,6 +174,7 @@ export function signReply(input: SignReplyInput): SignatureHeaders {
     method: `REPLY ${input.status}`,
     path: input.path,
     node: input.node,
+    target: input.target,
     timestamp,
     nonce: input.requestNonce,
   };
@@ -190,11 +202,13 @@ export interface SignedRequest {
  *
  * @example
  * ```ts
- * const o: VerifyRequestOptions = { secret, nonces: new NonceCache(), label: "heartbeat", remote: req.ip };
+ * const o: VerifyRequestOptions = { secret, self: "b", nonces: new NonceCache(), label: "heartbeat", remote: req.ip };
  * ```
  */
 export interface VerifyRequestOptions {
   secret: string;
+  /** This node's name: a request signed for any other target is refused. */
+  self: string;
   /** Remembers accepted nonces; its `windowMs` is the timestamp window. */
   nonces: NonceCache;
   /** What the request is, for messages: `heartbeat`, `fence request`. */
@@ -206,15 +220,16 @@ export interface VerifyRequestOptions {
 }
 
 /**
- * Verifies a request's signature, timestamp and nonce, and returns the signing node and nonce.
- * Throws a {@link PeerAuthError} whose `details` is a {@link PeerRejection}; only requests with
- * a valid signature reach the nonce cache, so nobody without the secret can fill it.
+ * Verifies a request's signature, target, timestamp and nonce, and returns the signing node and
+ * nonce. Throws a {@link PeerAuthError} whose `details` is a {@link PeerRejection}; only
+ * requests with a valid signature for this node reach the nonce cache, so nobody without the
+ * secret can fill it.
  *
  * @example
  * ```ts
  * const { node } = verifyRequest(
  *   { method: "POST", path: req.url, headers: req.headers, body: rawBody },
- *   { secret, nonces, label: "heartbeat", remote: req.ip },
+ *   { secret, self: "a", nonces, label: "heartbeat", remote: req.ip },
  * ); // throws 'heartbeat from "b" rejected: replayed nonce' on a replay
  * ```
  */
@@ -234,6 +249,10 @@ export function verifyRequest(
   );
   if (!sameHex(expected["x-tandem-signature"], headers.signature)) {
     throw reject(label, who, MISMATCH, 401);
+  }
+  if (headers.target !== options.self) {
+    const reason = `addressed to node "${headers.target}", not to this node "${options.self}" (a request to "${headers.target}" played back here, or a cluster.nodes api URL that leads to the wrong node)`;
+    throw reject(label, who, reason, 401);
   }
   const timestampMs = Number(headers.timestamp);
   const skewMs = Math.abs(now - timestampMs);
@@ -269,11 +288,13 @@ export interface SignedReply {
  *
  * @example
  * ```ts
- * const o: VerifyReplyOptions = { secret, peer: "b", path: "/v1/peer/heartbeat", requestNonce };
+ * const o: VerifyReplyOptions = { secret, self: "a", peer: "b", path: "/v1/peer/heartbeat", requestNonce };
  * ```
  */
 export interface VerifyReplyOptions {
   secret: string;
+  /** This node's name: the node that sent the request. */
+  self: string;
   /** The node the request was sent to. */
   peer: string;
   /** Path and nonce of the request this reply should answer. */
@@ -282,13 +303,13 @@ export interface VerifyReplyOptions {
 }
 
 /**
- * Verifies that a reply was signed by `peer` for the request with `requestNonce`. Throws a
- * {@link PeerAuthError} (`details.reason`: `not signed`, `signature does not match …`,
- * `answers another request`, `signed by "c", expected "b"`).
+ * Verifies that a reply was signed by `peer` for the request with `requestNonce` sent by `self`.
+ * Throws a {@link PeerAuthError} (`details.reason`: `not signed`, `signature does not match …`,
+ * `answers another request`, `signed by "c", expected "b"`, `answers node "c", not this node "a"`).
  *
  * @example
  * ```ts
- * verifyReply({ status: 200, headers: res.headers, body }, { secret, peer: "b", path, requestNonce });
+ * verifyReply({ status: 200, headers: res.headers, body }, { secret, self: "a", peer: "b", path, requestNonce });
  * ```
  */
 export function verifyReply(reply: SignedReply, options: VerifyReplyOptions): void {
@@ -301,6 +322,10 @@ export function verifyReply(reply: SignedReply, options: VerifyReplyOptions): vo
   }
   if (headers.nonce !== options.requestNonce) {
     throw reject(label, who, "answers another request (nonce differs)", 401);
+  }
+  if (headers.target !== options.self) {
+    const reason = `answers node "${headers.target}", not this node "${options.self}"`;
+    throw reject(label, who, reason, 401);
   }
   const expected = headersFor(
     options.secret,
@@ -332,6 +357,7 @@ interface Canonical {
   method: string;
   path: string;
   node: string;
+  target: string;
   timestamp: string;
   nonce: string;
 }
@@ -339,23 +365,31 @@ interface Canonical {
 function headersFor(secret: string, f: Canonical, body: Buffer): SignatureHeaders {
   const bodyHash = createHash("sha256").update(body).digest("hex");
   const signature = createHmac("sha256", secret)
-    .update([f.method, f.path, f.node, f.timestamp, f.nonce, bodyHash].join("\n"))
+    .update([f.method, f.path, f.node, f.target, f.timestamp, f.nonce, bodyHash].join("\n"))
     .digest("hex");
   return {
     "x-tandem-node": f.node,
+    "x-tandem-target": f.target,
     "x-tandem-timestamp": f.timestamp,
     "x-tandem-nonce": f.nonce,
     "x-tandem-signature": signature,
   };
 }
 
-/** The four header values, or why they cannot be used. */
+/** The five header values, or why they cannot be used. */
 function readHeaders(
   headers: IncomingHttpHeaders,
   unsignedReason: string,
 ): Record<keyof typeof PEER_HEADERS, string> | string {
   const values = {} as Record<keyof typeof PEER_HEADERS, string>;
-  for (const key of Object.keys(PEER_HEADERS) as (keyof typeof PEER_HEADERS)[]) {
+  const keys = Object.keys(PEER_HEADERS) as (keyof typeof PEER_HEADERS)[];
+  const present = (key: keyof typeof PEER_HEADERS) => {
+    const value = headers[PEER_HEADERS[key]];
+    return value !== undefined && value !== "";
+  };
+  // Signed by the scheme before targets existed: say so, rather than "unsigned".
+  if (!present("target") && keys.every((k) => k === "target" || present(k))) return UNBOUND;
+  for (const key of keys) {
     const value = headers[PEER_HEADERS[key]];
     if (value === undefined || value === "") return unsignedReason;
     const { pattern, expected } = FORMATS[key];

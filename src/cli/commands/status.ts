@@ -4,13 +4,14 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { type Command, Option } from "commander";
 import { isTandemError, UsageError } from "../../errors.js";
-import { fetchStatus, resolveAgentUrl } from "../agent-client.js";
+import { fetchStatus, resolveAgent } from "../agent-client.js";
 import { palette } from "../colors.js";
 import { renderStatus } from "../status-view.js";
 
 interface StatusOptions {
   url?: string;
   config?: string;
+  ca?: string;
   json?: boolean;
   watch?: boolean;
   interval: string;
@@ -23,7 +24,11 @@ export function registerStatus(program: Command): void {
     .command("status")
     .description("Show this node's mode, health and probes")
     .option("--url <url>", "agent API base URL (default http://127.0.0.1:7701)")
-    .option("-c, --config <file>", "find the agent from this config's api.listen")
+    .option("--ca <file>", "with an https --url: PEM CA that signed the agent's certificate")
+    .option(
+      "-c, --config <file>",
+      "find the agent from this config's api.listen (and api.tls: https, verified with api.tls.ca)",
+    )
     .option("--json", "print the status document as JSON")
     .option("-w, --watch", "refresh until interrupted")
     .addOption(new Option("--interval <seconds>", "refresh interval with --watch").default("1"))
@@ -44,10 +49,10 @@ async function statusCommand(opts: StatusOptions): Promise<number> {
     throw new UsageError(`--interval "${opts.interval}" must be a number of seconds above 0`);
   if (!(timeout > 0))
     throw new UsageError(`--timeout "${opts.timeout}" must be a number of milliseconds above 0`);
-  const url = await resolveAgentUrl(opts);
+  const { url, tls } = await resolveAgent(opts);
   const colors = palette(process.stdout.isTTY === true && !opts.json);
   if (!opts.watch) {
-    const doc = await fetchStatus(url, timeout);
+    const doc = await fetchStatus(url, timeout, tls);
     process.stdout.write(
       opts.json ? `${JSON.stringify(doc, null, 2)}\n` : renderStatus(doc, colors, Date.now()),
     );
@@ -61,7 +66,7 @@ async function statusCommand(opts: StatusOptions): Promise<number> {
   let code = 0;
   while (!stop) {
     try {
-      const doc = await fetchStatus(url, timeout);
+      const doc = await fetchStatus(url, timeout, tls);
       code = doc.node.healthy ? 0 : 1;
       const text = opts.json
         ? `${JSON.stringify(doc)}\n`
