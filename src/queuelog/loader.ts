@@ -332,7 +332,7 @@ async function finishFromCopy(
     await commitBatch(ctx.store, {
       partition: ctx.partition,
       file: { key: file.key, path: file.path, dev: file.dev, ino: file.ino },
-      events: new EventRows(ctx.store.pg !== undefined, ctx.partition, file.key),
+      events: new EventRows(ctx.store.dialect !== "sqlite", ctx.partition, file.key),
       malformed: [],
       calls: { inserted: [], updated: [] },
       sessions: [],

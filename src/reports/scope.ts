@@ -165,7 +165,12 @@ export function agentPartitions(s: Scope): string[] {
 
 /** The agent column as the source names agents (`A-Agent/101` under `clustrw:`). */
 export function agentExpr(s: Scope) {
-  return s.rewrite ? sql<string>`partition || '-' || agent` : sql<string>`agent`;
+  if (!s.rewrite) return sql<string>`agent`;
+  // `partition` is a reserved word on MySQL, where `||` is also "or": quoted, and concat().
+  const p = sql.ref("partition");
+  return s.store.dialect === "mysql"
+    ? sql<string>`concat(${p}, '-', agent)`
+    : sql<string>`${p} || '-' || agent`;
 }
 
 /** Renames one agent as the source does. */

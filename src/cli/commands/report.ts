@@ -49,7 +49,7 @@ export function registerReport(program: Command): void {
     )
     .option(
       "--store <url|path>",
-      "postgres://… URL or SQLite file (default: $TANDEM_STORE or ./var/tandem-queuelog.sqlite)",
+      "postgres://… or mysql://user@host:port/db URL, or SQLite file (default: $TANDEM_STORE or ./var/tandem-queuelog.sqlite)",
     )
     .option(
       "--from <time>",
