@@ -198,6 +198,15 @@ export const migrations: Record<string, Migration> = {
       await backfillSessions(db as unknown as Kysely<StoreSchema>);
     },
   },
+  "003_static_members": {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // Sessions now include members without an ADDMEMBER (queues.conf, realtime,
+      // persistent) and the partition's epochs: derived again from the lines.
+      const store = db as unknown as Kysely<StoreSchema>;
+      await store.deleteFrom("qlog_sessions").execute();
+      await backfillSessions(store);
+    },
+  },
 };
 
 /** Derives the sessions of the lines a store already held before it had the table. */
