@@ -10,7 +10,14 @@ export type { CallFigures } from "./metrics.js";
 export { type NowReport, nowReport } from "./now.js";
 export { type QueueRow, queuesReport } from "./queues.js";
 export { REPORT_NAMES, type ReportName, type ReportOutput, runReport } from "./run.js";
-export { END_OF_TIME, openScope, type ReportOptions, type Scope } from "./scope.js";
+export {
+  AGENT_NAME_FORMS,
+  type AgentNameForm,
+  END_OF_TIME,
+  openScope,
+  type ReportOptions,
+  type Scope,
+} from "./scope.js";
 export { type ServerRow, serversReport } from "./servers.js";
 export { type Interval, replaySessions, unionSeconds } from "./sessions.js";
 export { parseSource, type Source, type SourcePartition } from "./source.js";

@@ -4,6 +4,8 @@
 import type { Command } from "commander";
 import { UsageError } from "../../errors.js";
 import {
+  AGENT_NAME_FORMS,
+  type AgentNameForm,
   type Format,
   isTimeZone,
   openScope,
@@ -25,6 +27,7 @@ interface ReportCliOptions {
   sl: string;
   shortAbandon: string;
   tz?: string;
+  agentNames: string;
   format: string;
   json?: boolean;
 }
@@ -67,6 +70,11 @@ export function registerReport(program: Command): void {
       "--tz <zone>",
       "IANA time zone of the hours report, e.g. Asia/Kolkata (default: the machine's, or $TZ)",
     )
+    .option(
+      "--agent-names <form>",
+      "how clustrw: renames Agent/101 of partition A: prefix (A-Agent/101, the default) or queuemetrics (Agent/A-101, as QueueMetrics does)",
+      "prefix",
+    )
     .option("--format <format>", "table, csv or json", "table")
     .option("--json", "same as --format json")
     .addHelpText(
@@ -106,7 +114,13 @@ async function report(name: string, o: ReportCliOptions): Promise<void> {
       `--tz "${o.tz}" is not a time zone: expected an IANA name such as Asia/Kolkata or UTC`,
     );
   }
+  if (!(AGENT_NAME_FORMS as readonly string[]).includes(o.agentNames)) {
+    throw new UsageError(
+      `--agent-names "${o.agentNames}" is not one of ${AGENT_NAME_FORMS.join(", ")}`,
+    );
+  }
   const scope = await openScope(o.source, o.store, {
+    agentNames: o.agentNames as AgentNameForm,
     ...(from !== undefined ? { from } : {}),
     ...(to !== undefined ? { to } : {}),
     queues: splitList(o.queue),
