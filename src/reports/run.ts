@@ -1,7 +1,10 @@
 /**
  * Runs one named report over an open scope and returns both its JSON value and its tables.
  */
+
+import { UsageError } from "../errors.js";
 import { agentsReport } from "./agents.js";
+import { asteriskQueuesReport } from "./asterisk.js";
 import { callsReport } from "./calls.js";
 import { FIGURE_COLUMNS, type Table } from "./format.js";
 import { hoursReport } from "./hours.js";
@@ -15,6 +18,12 @@ export const REPORT_NAMES = ["queues", "agents", "hours", "servers", "calls", "n
 
 /** One of {@link REPORT_NAMES}. */
 export type ReportName = (typeof REPORT_NAMES)[number];
+
+/** Whose definitions the figures follow: Tandem's (docs/reports.md) or app_queue's. */
+export const DEFINITIONS = ["tandem", "asterisk"] as const;
+
+/** One of {@link DEFINITIONS}. */
+export type Definitions = (typeof DEFINITIONS)[number];
 
 /** A report's result: the value printed by `--format json`, and tables for text and CSV. */
 export interface ReportOutput {
@@ -33,7 +42,31 @@ const iso = (t: unknown) =>
  * const { json } = await runReport("queues", scope); // [{ queue: "sales", offered: 12, … }]
  * ```
  */
-export async function runReport(name: ReportName, s: Scope): Promise<ReportOutput> {
+export async function runReport(
+  name: ReportName,
+  s: Scope,
+  definitions: Definitions = "tandem",
+): Promise<ReportOutput> {
+  if (definitions === "asterisk") {
+    if (name !== "queues") {
+      throw new UsageError(
+        `--definitions asterisk applies to the queues report only, not to "${name}"`,
+      );
+    }
+    const rows = await asteriskQueuesReport(s);
+    const columns = [
+      { key: "queue", header: "Queue" },
+      { key: "completed", header: "Completed (C)" },
+      { key: "abandoned", header: "Abandoned (A)" },
+      { key: "completedInSl", header: "Completed in SL" },
+      { key: "abandonedInSl", header: "Abandoned in SL" },
+      { key: "serviceLevel", header: "SL%" },
+      { key: "serviceLevel2", header: "SL2%" },
+      { key: "holdtime", header: "Holdtime avg" },
+      { key: "talktime", header: "Talktime avg" },
+    ];
+    return { json: rows, tables: [{ columns, rows }] };
+  }
   switch (name) {
     case "queues": {
       const rows = await queuesReport(s);

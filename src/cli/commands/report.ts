@@ -6,6 +6,8 @@ import { UsageError } from "../../errors.js";
 import {
   AGENT_NAME_FORMS,
   type AgentNameForm,
+  DEFINITIONS,
+  type Definitions,
   type Format,
   isTimeZone,
   openScope,
@@ -28,6 +30,7 @@ interface ReportCliOptions {
   shortAbandon: string;
   tz?: string;
   agentNames: string;
+  definitions: string;
   format: string;
   json?: boolean;
 }
@@ -75,6 +78,11 @@ export function registerReport(program: Command): void {
       "how clustrw: renames Agent/101 of partition A: prefix (A-Agent/101, the default) or queuemetrics (Agent/A-101, as QueueMetrics does)",
       "prefix",
     )
+    .option(
+      "--definitions <whose>",
+      "tandem (docs/reports.md) or asterisk: the queues report as app_queue counts it (C, A, SL, SL2, running hold and talk averages, as queue show prints them)",
+      "tandem",
+    )
     .option("--format <format>", "table, csv or json", "table")
     .option("--json", "same as --format json")
     .addHelpText(
@@ -114,6 +122,16 @@ async function report(name: string, o: ReportCliOptions): Promise<void> {
       `--tz "${o.tz}" is not a time zone: expected an IANA name such as Asia/Kolkata or UTC`,
     );
   }
+  if (!(DEFINITIONS as readonly string[]).includes(o.definitions)) {
+    throw new UsageError(
+      `--definitions "${o.definitions}" is not one of ${DEFINITIONS.join(", ")}`,
+    );
+  }
+  if (o.definitions === "asterisk" && name !== "queues") {
+    throw new UsageError(
+      `--definitions asterisk applies to the queues report only, not to "${name}"`,
+    );
+  }
   if (!(AGENT_NAME_FORMS as readonly string[]).includes(o.agentNames)) {
     throw new UsageError(
       `--agent-names "${o.agentNames}" is not one of ${AGENT_NAME_FORMS.join(", ")}`,
@@ -130,7 +148,7 @@ async function report(name: string, o: ReportCliOptions): Promise<void> {
     ...(o.tz !== undefined ? { timeZone: o.tz } : {}),
   });
   try {
-    const out = await runReport(name as ReportName, scope);
+    const out = await runReport(name as ReportName, scope, o.definitions as Definitions);
     if (format === "json") process.stdout.write(`${JSON.stringify(out.json, null, 2)}\n`);
     else process.stdout.write(render(out.tables, format));
     const malformed = o.source?.startsWith("file:")
