@@ -29,4 +29,11 @@ export {
 export { type ServerRow, serversReport } from "./servers.js";
 export { type Interval, replaySessions, unionSeconds } from "./sessions.js";
 export { parseSource, type Source, type SourcePartition } from "./source.js";
-export { defaultTimeZone, isTimeZone, offsetAt, type ZoneSegment, zoneSegments } from "./zone.js";
+export {
+  defaultTimeZone,
+  formatTime,
+  isTimeZone,
+  offsetAt,
+  type ZoneSegment,
+  zoneSegments,
+} from "./zone.js";

@@ -12,6 +12,7 @@ import { nowReport } from "./now.js";
 import { queuesReport } from "./queues.js";
 import type { Scope } from "./scope.js";
 import { serversReport } from "./servers.js";
+import { formatTime } from "./zone.js";
 
 /** The reports `tandem report` knows. */
 export const REPORT_NAMES = ["queues", "agents", "hours", "servers", "calls", "now"] as const;
@@ -31,9 +32,6 @@ export interface ReportOutput {
   tables: Table[];
 }
 
-const iso = (t: unknown) =>
-  typeof t === "number" ? new Date(t * 1000).toISOString().replace(".000Z", "Z") : t;
-
 /**
  * Runs report `name`.
  *
@@ -47,6 +45,8 @@ export async function runReport(
   s: Scope,
   definitions: Definitions = "tandem",
 ): Promise<ReportOutput> {
+  // Every timestamp of a table is read in the report's zone (--tz), with its offset.
+  const iso = (t: unknown) => (typeof t === "number" ? formatTime(t, s.timeZone) : t);
   if (definitions === "asterisk") {
     if (name !== "queues") {
       throw new UsageError(
@@ -62,8 +62,8 @@ export async function runReport(
       { key: "abandonedInSl", header: "Abandoned in SL" },
       { key: "serviceLevel", header: "SL%" },
       { key: "serviceLevel2", header: "SL2%" },
-      { key: "holdtime", header: "Holdtime avg" },
-      { key: "talktime", header: "Talktime avg" },
+      { key: "holdtime", header: "Holdtime avg", duration: true },
+      { key: "talktime", header: "Talktime avg", duration: true },
     ];
     return { json: rows, tables: [{ columns, rows }] };
   }
@@ -80,7 +80,7 @@ export async function runReport(
       const columns = [
         { key: "server", header: "Server" },
         ...FIGURE_COLUMNS,
-        { key: "answeredShare", header: "Ans%" },
+        { key: "answeredShare", header: "Share of all answered %" },
       ];
       return { json: rows, tables: [{ columns, rows }] };
     }
@@ -96,12 +96,12 @@ export async function runReport(
       const columns = [
         { key: "agent", header: "Agent" },
         { key: "answered", header: "Answered" },
-        { key: "talkTime", header: "Talk" },
-        { key: "avgTalk", header: "AvgTalk" },
+        { key: "talkTime", header: "Talk", duration: true },
+        { key: "avgTalk", header: "AvgTalk", duration: true },
         { key: "ringNoAnswer", header: "RingNoAns" },
-        { key: "loggedIn", header: "LoggedIn" },
-        { key: "paused", header: "Paused" },
-        { key: "pauses", header: "Pauses by reason" },
+        { key: "loggedIn", header: "LoggedIn", duration: true },
+        { key: "paused", header: "Paused", duration: true },
+        { key: "pauses", header: "Pauses by reason", duration: true },
       ];
       return { json: rows, tables: [{ columns, rows }] };
     }
@@ -115,8 +115,8 @@ export async function runReport(
         { key: "caller", header: "Caller" },
         { key: "outcome", header: "Outcome" },
         { key: "agent", header: "Agent" },
-        { key: "wait", header: "Wait" },
-        { key: "talk", header: "Talk" },
+        { key: "wait", header: "Wait", duration: true },
+        { key: "talk", header: "Talk", duration: true },
       ];
       const show = (rows: typeof r.closed) => rows.map((c) => ({ ...c, entered: iso(c.entered) }));
       return {
@@ -137,7 +137,7 @@ export async function runReport(
             columns: [
               { key: "queue", header: "Queue" },
               { key: "waiting", header: "Waiting" },
-              { key: "longestWait", header: "Longest" },
+              { key: "longestWait", header: "Longest", duration: true },
               { key: "talking", header: "Talking" },
             ],
             rows: r.queues,
@@ -147,7 +147,7 @@ export async function runReport(
             columns: [
               { key: "agent", header: "Agent" },
               { key: "servers", header: "Servers" },
-              { key: "paused", header: "Paused" },
+              { key: "paused", header: "Paused", duration: true },
               { key: "reason", header: "Reason" },
             ],
             rows: r.agents.map((a) => ({ ...a, servers: a.servers.join(",") })),

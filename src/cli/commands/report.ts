@@ -8,7 +8,9 @@ import {
   type AgentNameForm,
   DEFINITIONS,
   type Definitions,
+  END_OF_TIME,
   type Format,
+  formatTime,
   isTimeZone,
   openScope,
   REPORT_NAMES,
@@ -113,7 +115,13 @@ async function report(name: string, o: ReportCliOptions): Promise<void> {
     throw new UsageError(`--format "${o.format}" is not one of table, csv, json`);
   }
   const from = o.from === undefined ? undefined : parseTime("--from", o.from);
-  const to = o.to === undefined ? undefined : parseTime("--to", o.to);
+  // A bare date as --to means the whole of that day: --from D --to D is day D.
+  const to =
+    o.to === undefined
+      ? undefined
+      : /^\d{4}-\d{2}-\d{2}$/.test(o.to)
+        ? endOfDay(parseTime("--to", o.to))
+        : parseTime("--to", o.to);
   if (from !== undefined && to !== undefined && to <= from) {
     throw new UsageError(`--to (${o.to}) must be later than --from (${o.from})`);
   }
@@ -150,7 +158,10 @@ async function report(name: string, o: ReportCliOptions): Promise<void> {
   try {
     const out = await runReport(name as ReportName, scope, o.definitions as Definitions);
     if (format === "json") process.stdout.write(`${JSON.stringify(out.json, null, 2)}\n`);
-    else process.stdout.write(render(out.tables, format));
+    else {
+      if (format === "table") process.stdout.write(`${windowLine(scope)}\n\n`);
+      process.stdout.write(render(out.tables, format));
+    }
     const malformed = o.source?.startsWith("file:")
       ? scope.malformed
       : (
@@ -168,6 +179,25 @@ async function report(name: string, o: ReportCliOptions): Promise<void> {
   } finally {
     await scope.close();
   }
+}
+
+/** The local midnight after the local midnight `start` (a day is 23 to 25 hours with DST). */
+function endOfDay(start: number): number {
+  const d = new Date(start * 1000);
+  return Math.floor(new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1).getTime() / 1000);
+}
+
+/** What a text table was computed over: window, time zone and thresholds. */
+function windowLine(s: {
+  from: number;
+  to: number;
+  timeZone: string;
+  sl: number;
+  shortAbandon: number;
+}): string {
+  const at = (t: number) => formatTime(t, s.timeZone);
+  const to = s.to >= END_OF_TIME ? "now" : at(s.to);
+  return `Window ${s.from === 0 ? "start of the log" : at(s.from)} to ${to} (end exclusive), time zone ${s.timeZone}, SL ${s.sl} s, short abandon ${s.shortAbandon} s; durations h:mm:ss`;
 }
 
 function splitList(v: string[] | undefined): string[] {
