@@ -1,8 +1,11 @@
-// queue_log benchmark: parse speed against `wc -l`, load rate into PostgreSQL, and the time of
-// the daily per-queue report over a store of at least 10 million events.
+// queue_log benchmark: parse speed against `wc -l`, load rate into PostgreSQL, the time of the
+// daily per-queue report over a store of at least 10 million events, and the load rate into
+// each store (SQLite, PostgreSQL, MariaDB) as a ratio to that store's own bulk-load floor on
+// the same rows, measured in the same run.
 //
 //   npm run bench:queuelog
-//   QLOG_BENCH_LINES=2000000 TANDEM_BENCH_PG=postgres://root@127.0.0.1:5432/test npm run bench:queuelog
+//   QLOG_BENCH_LINES=2000000 TANDEM_BENCH_PG=postgres://root@127.0.0.1:5432/test \
+//     TANDEM_BENCH_MYSQL=mysql://root@127.0.0.1:3306/test npm run bench:queuelog
 //
 // Build first (the npm script does): it imports the compiled modules from dist/.
 import { execFileSync } from "node:child_process";
@@ -18,6 +21,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import mysql from "mysql2/promise";
 import pg from "pg";
 import {
   generateQueueLog,
@@ -28,10 +32,13 @@ import {
   runLoader,
 } from "../dist/queuelog/index.js";
 import { openScope, queuesReport } from "../dist/reports/index.js";
+import { CALL_COLS, EVENT_COLS } from "../dist/store/bulk.js";
+import { copyField, copyFrom, copyNullable } from "../dist/store/copy.js";
 import { openStore } from "../dist/store/index.js";
 
 const LINES = Number(process.env.QLOG_BENCH_LINES ?? 10_000_000);
 const PG = process.env.TANDEM_BENCH_PG ?? "postgres://root@127.0.0.1:5432/test";
+const MYSQL = process.env.TANDEM_BENCH_MYSQL ?? "mysql://root@127.0.0.1:3306/test";
 const DAYS = 10;
 const AGENTS = 120;
 // What the generator writes (src/queuelog/generate.ts): per call an ENTERQUEUE, then for the
@@ -153,6 +160,149 @@ try {
   }
   await admin.query(`drop schema "${schema}" cascade`);
   await admin.end();
+
+  // 5. Each store against its own floor: the same rows (every line and every call the loader
+  // stores) bulk-loaded the store's fastest way into the same tables and indexes, from rows
+  // ready in memory — PostgreSQL COPY FROM, MariaDB LOAD DATA LOCAL INFILE, SQLite one
+  // transaction of prepared inserts — against Tandem's end-to-end load of the file.
+  const rows = await readyRows(file);
+  const table = [];
+  for (const kind of ["sqlite", "postgres", "mysql"]) {
+    const target = storeLocation(kind, "tandem");
+    const s1 = await openStore(target.url);
+    t = performance.now();
+    const st = await runLoader({ store: s1, partition: "A", path: file, once: true });
+    const tandemS = (performance.now() - t) / 1000;
+    await s1.close();
+    const floorTarget = storeLocation(kind, "floor");
+    const s2 = await openStore(floorTarget.url);
+    t = performance.now();
+    await floorLoad(kind, s2, rows);
+    const floorS = (performance.now() - t) / 1000;
+    await s2.close();
+    await target.drop();
+    await floorTarget.drop();
+    const floorRate = st.lines / floorS;
+    const tandemRate = st.lines / tandemS;
+    table.push({ kind, floorRate, tandemRate });
+    console.log(
+      `${kind}: floor ${fmt(floorRate)} lines/s (${floorS.toFixed(1)} s), Tandem ${fmt(tandemRate)} lines/s (${tandemS.toFixed(1)} s), ratio ${(tandemRate / floorRate).toFixed(2)} (target >= 0.5)`,
+    );
+  }
+  console.log("\n| store | floor lines/s | Tandem lines/s | ratio |\n|---|---|---|---|");
+  for (const r of table) {
+    console.log(
+      `| ${r.kind} | ${fmt(r.floorRate)} | ${fmt(r.tandemRate)} | ${(r.tandemRate / r.floorRate).toFixed(2)} |`,
+    );
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * The rows the loader stores for `path` (lines and calls), read back from a private SQLite
+ * load, as COPY text chunks (what COPY and LOAD DATA read) and as row objects (SQLite).
+ */
+async function readyRows(path) {
+  const store = await openStore(":memory:");
+  await runLoader({ store, partition: "A", path, once: true });
+  const events = await store.db.selectFrom("qlog_events").selectAll().execute();
+  const calls = await store.db.selectFrom("qlog_calls").selectAll().execute();
+  await store.close();
+  const text = (list, cols, field) => {
+    const chunks = [];
+    for (let i = 0; i < list.length; i += 100_000) {
+      let t = "";
+      for (const r of list.slice(i, i + 100_000))
+        t += `${cols.map((c) => field(r[c])).join("\t")}\n`;
+      chunks.push(Buffer.from(t, "utf8"));
+    }
+    return chunks;
+  };
+  const f = (v) => (typeof v === "number" ? String(v) : copyField(v));
+  return {
+    events,
+    calls,
+    eventText: text(events, EVENT_COLS, f),
+    callText: text(calls, CALL_COLS, copyNullable),
+  };
+}
+
+/** A fresh location for `kind`, and how to remove it. */
+function storeLocation(kind, name) {
+  const id = `bench_${process.pid}_${name}`;
+  if (kind === "sqlite") {
+    const path = join(dir, `${id}.sqlite`);
+    return { url: path, drop: async () => rmSync(path, { force: true }) };
+  }
+  if (kind === "postgres") {
+    const u = new URL(PG);
+    u.searchParams.set("schema", id);
+    return {
+      url: u.toString(),
+      drop: async () => {
+        const c = new pg.Client({ connectionString: PG });
+        await c.connect();
+        await c.query(`drop schema "${id}" cascade`);
+        await c.end();
+      },
+    };
+  }
+  const u = new URL(MYSQL);
+  u.pathname = `/${id}`;
+  return {
+    url: u.toString(),
+    drop: async () => {
+      const c = await mysql.createConnection({
+        host: u.hostname,
+        port: Number(u.port || 3306),
+        user: u.username || "root",
+      });
+      await c.query(`drop database \`${id}\``);
+      await c.end();
+    },
+  };
+}
+
+/** The store's own fastest load of ready rows, in one transaction. */
+async function floorLoad(kind, store, rows) {
+  if (kind === "sqlite") {
+    const db = store.sqlite;
+    const ins = (table, cols) =>
+      db.prepare(
+        `insert into ${table} (${cols.join(", ")}) values (${cols.map((c) => `@${c}`).join(", ")})`,
+      );
+    const ev = ins("qlog_events", EVENT_COLS);
+    const cl = ins("qlog_calls", CALL_COLS);
+    db.transaction(() => {
+      for (const r of rows.events) ev.run(r);
+      for (const r of rows.calls) cl.run(r);
+    })();
+    return;
+  }
+  if (kind === "postgres") {
+    const client = await store.pg.connect();
+    await client.query("begin");
+    for (const b of rows.eventText) await copyFrom(client, "qlog_events", EVENT_COLS, b);
+    for (const b of rows.callText) await copyFrom(client, "qlog_calls", CALL_COLS, b);
+    await client.query("commit");
+    client.release();
+    return;
+  }
+  const conn = await new Promise((res, rej) =>
+    store.mysql.getConnection((e, c) => (e ? rej(e) : res(c))),
+  );
+  const q = (sql, extra = {}) =>
+    new Promise((res, rej) => conn.query({ sql, ...extra }, (e, r) => (e ? rej(e) : res(r))));
+  const { Readable } = await import("node:stream");
+  await q("begin");
+  const load = (table, cols, chunks) =>
+    q(
+      `load data local infile 'rows' into table ${table} character set utf8mb4 (${cols.map((c) => `\`${c}\``).join(", ")})`,
+      { infileStreamFactory: () => Readable.from(chunks) },
+    );
+  await load("qlog_events", EVENT_COLS, rows.eventText);
+  await load("qlog_calls", CALL_COLS, rows.callText);
+  await q("commit");
+  conn.release();
 }

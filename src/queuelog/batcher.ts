@@ -91,7 +91,7 @@ export async function loadStream(
   complete: boolean,
 ): Promise<number> {
   const splitter = new LineSplitter(offset);
-  const rows = () => new EventRows(ctx.store.pg !== undefined, ctx.partition, file.key);
+  const rows = () => new EventRows(ctx.store.dialect !== "sqlite", ctx.partition, file.key);
   let events = rows();
   let malformed: LocatedMalformed[] = [];
   let checkpoint = offset;

@@ -29,7 +29,7 @@ import {
   gzipSource,
   identify,
   identifyHandle,
-  isGzipPath,
+  isGzipHandle,
   plainSource,
   readError,
 } from "./sources.js";
@@ -177,6 +177,13 @@ async function session(o: LoaderOptions, stats: LoaderStats): Promise<void> {
     }
   }
 
+  // A compressed file never grows (logrotate writes it whole): load it to its end and stop,
+  // whether or not following was asked for.
+  if (await isGzipFile(o.path)) {
+    await loadFile(ctx, cps, o.path, true, undefined, setSize);
+    return;
+  }
+
   // The live file is opened first and identified through its handle: identifying the path and
   // opening it again could pair one file's checkpoint with another file's bytes if the file
   // rotated in between (the new file's lines would be stored as the old file's, at the old
@@ -220,7 +227,7 @@ async function loadFile(
     const file: FileRef = { ...id, path };
     const from = cps.get(file.key)?.off ?? 0;
     let off: number;
-    if (isGzipPath(path)) {
+    if (await isGzipHandle(fh)) {
       const src = gzipSource(path, from, fh);
       try {
         off = await loadStream(ctx, file, src, from, complete);
@@ -325,7 +332,7 @@ async function finishFromCopy(
     await commitBatch(ctx.store, {
       partition: ctx.partition,
       file: { key: file.key, path: file.path, dev: file.dev, ino: file.ino },
-      events: new EventRows(ctx.store.pg !== undefined, ctx.partition, file.key),
+      events: new EventRows(ctx.store.dialect !== "sqlite", ctx.partition, file.key),
       malformed: [],
       calls: { inserted: [], updated: [] },
       sessions: [],
@@ -415,6 +422,17 @@ async function openLive(o: LoaderOptions): Promise<{ file: FileRef; fh: FileHand
       if (o.once) throw e;
     }
     if (!(await pause(o.pollMs ?? 250, o.signal))) return undefined;
+  }
+}
+
+/** True when the file at `path` is gzip-compressed; a missing file is left to the caller. */
+async function isGzipFile(path: string): Promise<boolean> {
+  const fh = await open(path, "r").catch(() => undefined);
+  if (fh === undefined) return false;
+  try {
+    return await isGzipHandle(fh);
+  } finally {
+    await fh.close();
   }
 }
 

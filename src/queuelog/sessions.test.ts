@@ -50,10 +50,9 @@ describe("SessionDeriver", () => {
     ]);
   });
 
-  it("counts no pause for an agent who is not on, and ends a pause when the agent goes off", () => {
+  it("ends a pause when the agent goes off", () => {
     expect(
       derive([
-        `${T}|NONE|sales|SIP/3|PAUSE|Break`,
         `${T + 10}|NONE|sales|SIP/3|ADDMEMBER|SIP/3`,
         `${T + 20}|NONE|sales|SIP/3|PAUSEALL|Break`,
         `${T + 50}|NONE|sales|SIP/3|REMOVEMEMBER|SIP/3`,
@@ -61,6 +60,48 @@ describe("SessionDeriver", () => {
     ).toEqual([
       ["SIP/3", "member", "sales", "", 10, 50],
       ["SIP/3", "pause", "", "Break", 20, 50],
+    ]);
+  });
+
+  it("dates a member without ADDMEMBER back to the last QUEUESTART, and pauses it", () => {
+    // agent2 is in queues.conf: Asterisk writes no ADDMEMBER for it.
+    expect(
+      derive([
+        `${T}|NONE|NONE|NONE|QUEUESTART|`,
+        `${T + 100}|c1|support|agent2|CONNECT|3|c1.1|2`,
+        `${T + 200}|NONE|support|agent2|PAUSE|Break`,
+        `${T + 220}|NONE|support|agent2|UNPAUSE|`,
+        `${T + 300}|NONE|NONE|NONE|QUEUESTART|`,
+      ]).map((r) => r.slice(0, 6)),
+    ).toEqual([
+      ["agent2", "member", "support", "", 0, 300],
+      ["NONE", "epoch", "", "", 0, 300],
+      ["agent2", "pause", "", "Break", 200, 220],
+      ["NONE", "epoch", "", "", 300, null],
+    ]);
+  });
+
+  it("keeps members and pauses over a CONFIGRELOAD; members first seen after it date from it", () => {
+    expect(
+      derive([
+        `${T}|NONE|NONE|NONE|QUEUESTART|`,
+        `${T + 10}|NONE|q|a1|PAUSE|Lunch`,
+        `${T + 50}|NONE|NONE|NONE|CONFIGRELOAD|`,
+        `${T + 60}|NONE|q|a2|RINGNOANSWER|1000`,
+        `${T + 90}|NONE|q|a1|UNPAUSE|`,
+      ]).map((r) => [r[0], r[1], r[4], r[5]]),
+    ).toEqual([
+      ["a2", "member", 50, null],
+      ["a1", "member", 0, null],
+      ["NONE", "epoch", 0, 50],
+      ["a1", "pause", 10, 90],
+      ["NONE", "epoch", 50, null],
+    ]);
+  });
+
+  it("without a QUEUESTART in the log, a member counts from the first line naming it", () => {
+    expect(derive([`${T + 5}|NONE|q|a3|UNPAUSE|`]).map((r) => [r[0], r[1], r[4]])).toEqual([
+      ["a3", "member", 5],
     ]);
   });
 
@@ -79,6 +120,7 @@ describe("SessionDeriver", () => {
     const again = new SessionDeriver("A", open);
     expect(derive([`${T + 100}|NONE|NONE|NONE|QUEUESTART|`], again)).toEqual([
       ["Agent/1", "login", "", "", 0, 100],
+      ["NONE", "epoch", "", "", 100, null],
       ["SIP/2", "member", "q", "", 1, 100],
     ]);
   });

@@ -3,6 +3,12 @@
  * start and (once known) an end, saved in the same transaction as the lines. A report then
  * knows an agent's state at any moment from the rows that overlap it, however long ago the
  * login was, without replaying old lines.
+ *
+ * Members defined in `queues.conf`, realtime members and persistent members restored at
+ * start-up never get an ADDMEMBER line: Asterisk has them from its start. Such a member is
+ * known from the first line that names it (a PAUSE, a CONNECT, a RINGNOANSWER…), and its
+ * membership is dated back to the start of the partition's current *epoch* — the last
+ * QUEUESTART or CONFIGRELOAD — since it has been a member since then at the latest.
  */
 import type { SessionTable } from "../store/schema.js";
 import type { QueueLogEvent } from "./event.js";
@@ -10,7 +16,16 @@ import type { QueueLogEvent } from "./event.js";
 /** A session row as stored. */
 export type SessionRow = SessionTable;
 
-type Action = "login" | "logoff" | "add" | "remove" | "pause" | "unpause" | "restart";
+type Action =
+  | "login"
+  | "logoff"
+  | "add"
+  | "remove"
+  | "pause"
+  | "unpause"
+  | "restart"
+  | "reload"
+  | "member";
 
 /** The verbs that move an agent's state, and how. */
 const ACTIONS = new Map<string, Action>([
@@ -25,6 +40,17 @@ const ACTIONS = new Map<string, Action>([
   ["UNPAUSE", "unpause"],
   ["UNPAUSEALL", "unpause"],
   ["QUEUESTART", "restart"],
+  ["CONFIGRELOAD", "reload"],
+  // Lines only a member of the queue gets: each shows the agent was a member when written.
+  ["CONNECT", "member"],
+  ["RINGNOANSWER", "member"],
+  ["RINGCANCELED", "member"],
+  ["COMPLETECALLER", "member"],
+  ["COMPLETEAGENT", "member"],
+  ["TRANSFER", "member"],
+  ["BLINDTRANSFER", "member"],
+  ["ATTENDEDTRANSFER", "member"],
+  ["AGENTDUMP", "member"],
 ]);
 
 /** The verbs {@link SessionDeriver} acts on. */
@@ -50,11 +76,17 @@ export class SessionDeriver {
   readonly #partition: string;
   readonly #agents = new Map<string, AgentState>();
   #changed = new Set<SessionRow>();
+  /** The open epoch row: since the partition's last QUEUESTART or CONFIGRELOAD. */
+  #epoch: SessionRow | undefined;
 
   /** @param open the partition's sessions the store still has without an end */
   constructor(partition: string, open: Iterable<SessionRow>) {
     this.#partition = partition;
     for (const row of open) {
+      if (row.kind === "epoch") {
+        this.#epoch = row;
+        continue;
+      }
       const st = this.#state(row.agent);
       if (row.kind === "login") st.login = row;
       else if (row.kind === "member") st.members.set(row.queue, row);
@@ -66,33 +98,53 @@ export class SessionDeriver {
   apply(e: QueueLogEvent, fileKey: string, off: number): void {
     const action = ACTIONS.get(e.verb);
     if (action === undefined) return;
-    if (action === "restart") {
-      // Asterisk restarted on this partition: its agents are logged out and unpaused. The
-      // other servers of a cluster keep theirs.
-      for (const st of this.#agents.values()) {
-        if (st.login !== undefined) this.#close(st.login, e.time);
-        for (const m of st.members.values()) this.#close(m, e.time);
-        if (st.pause !== undefined) this.#close(st.pause, e.time);
-      }
-      this.#agents.clear();
-      return;
-    }
-    const st = this.#state(e.agent);
-    const open = (kind: SessionRow["kind"], queue: string, reason: string): SessionRow => {
+    const open = (
+      kind: SessionRow["kind"],
+      queue: string,
+      reason: string,
+      start = e.time,
+      at = off,
+    ): SessionRow => {
       const row: SessionRow = {
         partition: this.#partition,
         file_key: fileKey,
-        off,
-        agent: e.agent,
+        off: at,
+        agent: kind === "epoch" ? "NONE" : e.agent,
         kind,
         queue,
         reason,
-        start_time: e.time,
+        start_time: start,
         end_time: null,
       };
       this.#changed.add(row);
       return row;
     };
+    if (action === "restart" || action === "reload") {
+      if (action === "restart") {
+        // Asterisk restarted on this partition: its agents are logged out and unpaused. The
+        // other servers of a cluster keep theirs.
+        for (const st of this.#agents.values()) {
+          if (st.login !== undefined) this.#close(st.login, e.time);
+          for (const m of st.members.values()) this.#close(m, e.time);
+          if (st.pause !== undefined) this.#close(st.pause, e.time);
+        }
+        this.#agents.clear();
+      }
+      // A reload keeps every member and pause; it only starts the epoch that members first
+      // seen from now on are dated back to (the reload may have added them).
+      if (this.#epoch !== undefined) this.#close(this.#epoch, e.time);
+      this.#epoch = open("epoch", "", "");
+      return;
+    }
+    if (e.agent === "NONE" || e.agent === "") return;
+    const st = this.#state(e.agent);
+    if (!on(st) && (action === "member" || action === "pause" || action === "unpause")) {
+      // A member Asterisk had without an ADDMEMBER (queues.conf, realtime, persistent). Keyed
+      // by the line that revealed it, negated (-1 - offset): that line may open a pause too,
+      // and no line has a negative offset.
+      const since = this.#epoch !== undefined ? this.#epoch.start_time : e.time;
+      st.members.set(e.queue, open("member", e.queue, "", Math.min(since, e.time), -1 - off));
+    }
     switch (action) {
       case "login":
         st.login ??= open("login", "", "");
@@ -111,8 +163,7 @@ export class SessionDeriver {
         break;
       }
       case "pause":
-        // Paused in several queues at once (FreePBX writes one line per queue) is one pause;
-        // a pause of an agent who is not logged in is no time paused.
+        // Paused in several queues at once (FreePBX writes one line per queue) is one pause.
         if (st.pause === undefined && on(st)) st.pause = open("pause", "", e.data[0] ?? "");
         break;
       case "unpause":

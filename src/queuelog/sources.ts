@@ -36,9 +36,15 @@ export function plainSource(fh: FileHandle, offset: number): ChunkSource {
   };
 }
 
-/** True when `path` names a gzip-compressed file (by its name). */
-export function isGzipPath(path: string): boolean {
-  return path.endsWith(".gz");
+/**
+ * True when the open file `fh` is gzip-compressed, by its first two bytes (the gzip magic
+ * 1f 8b), not its name: logrotate's `compress` names files `.gz`, but a `dateext`/`extension`
+ * layout, or an operator's copy, may not, and a plain file named `.gz` must still load.
+ */
+export async function isGzipHandle(fh: FileHandle): Promise<boolean> {
+  const magic = Buffer.alloc(2);
+  const { bytesRead } = await fh.read(magic, 0, 2, 0);
+  return bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
 }
 
 /**
@@ -145,7 +151,7 @@ export async function identifyHandle(
   try {
     st = await fh.stat();
     if (!st.isFile()) throw new QueueLogReadError(`Cannot load ${path}: it is not a regular file`);
-    head = isGzipPath(path) ? await gzipHead(path, fh) : await readHead(fh);
+    head = (await isGzipHandle(fh)) ? await gzipHead(path, fh) : await readHead(fh);
   } catch (cause) {
     if (isTandemError(cause)) throw cause;
     throw readError(path, cause);

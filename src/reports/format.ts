@@ -8,7 +8,7 @@ export type Format = "table" | "csv" | "json";
 /** A table to render: column keys in order, with their headers. */
 export interface Table {
   title?: string;
-  columns: readonly { key: string; header: string }[];
+  columns: readonly { key: string; header: string; duration?: boolean }[];
   rows: readonly object[];
 }
 
@@ -45,11 +45,38 @@ function csv(t: Table): string {
   return `${lines.join("\r\n")}\r\n`;
 }
 
+/**
+ * Seconds as `h:mm:ss` (`0:00:27.5` keeps a tenth); a number of hours beyond 24 stays hours.
+ * Text tables only: CSV and JSON keep seconds for programs.
+ */
+export function hms(seconds: number): string {
+  const neg = seconds < 0 ? "-" : "";
+  const a = Math.abs(seconds);
+  const whole = Math.floor(a);
+  const tenth = Math.round((a - whole) * 10);
+  const h = Math.floor(whole / 3600);
+  const m = Math.floor((whole % 3600) / 60);
+  const sec = whole % 60;
+  const frac = tenth > 0 ? `.${tenth}` : "";
+  return `${neg}${h}:${String(m).padStart(2, "0")}:${String(sec).padStart(2, "0")}${frac}`;
+}
+
+function textCell(v: unknown, duration: boolean | undefined): string {
+  if (duration !== true) return cell(v);
+  if (typeof v === "number") return hms(v);
+  if (v !== null && typeof v === "object") {
+    return Object.entries(v as Record<string, unknown>)
+      .map(([k, x]) => `${k === "" ? "(none)" : k}=${typeof x === "number" ? hms(x) : String(x)}`)
+      .join(" ");
+  }
+  return cell(v);
+}
+
 function text(t: Table): string {
   const rows = t.rows as Record<string, unknown>[];
   const grid = [
     t.columns.map((c) => c.header),
-    ...rows.map((r) => t.columns.map((c) => cell(r[c.key]))),
+    ...rows.map((r) => t.columns.map((c) => textCell(r[c.key], c.duration))),
   ];
   const widths = t.columns.map((_, i) => Math.max(...grid.map((row) => (row[i] ?? "").length)));
   const numeric = t.columns.map((c) => rows.some((r) => typeof r[c.key] === "number"));
@@ -77,8 +104,8 @@ export const FIGURE_COLUMNS = [
   { key: "open", header: "Open" },
   { key: "serviceLevel", header: "SL%" },
   { key: "serviceLevelWithAbandons", header: "SL%+ab" },
-  { key: "avgWait", header: "AvgWait" },
-  { key: "maxWait", header: "MaxWait" },
-  { key: "avgTalk", header: "AvgTalk" },
-  { key: "avgAbandonWait", header: "AvgAbWait" },
+  { key: "avgWait", header: "AvgWait", duration: true },
+  { key: "maxWait", header: "MaxWait", duration: true },
+  { key: "avgTalk", header: "AvgTalk", duration: true },
+  { key: "avgAbandonWait", header: "AvgAbWait", duration: true },
 ] as const;

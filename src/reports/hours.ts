@@ -47,7 +47,10 @@ export async function hoursReport(s: Scope): Promise<HourRow[]> {
     return z;
   });
   if (span?.lo !== null && span?.lo !== undefined && span.hi !== null) {
-    const hour = localHour(zoneSegments(s.timeZone, Number(span.lo), Number(span.hi)));
+    const hour = localHour(
+      zoneSegments(s.timeZone, Number(span.lo), Number(span.hi)),
+      s.store.dialect === "mysql",
+    );
     const rows = await scopedCalls(s)
       .select(hour.as("hour"))
       .select(callAggregates(s))
@@ -66,11 +69,11 @@ export async function hoursReport(s: Scope): Promise<HourRow[]> {
 
 /**
  * The local hour of day (0–23) of `enter_time` as SQL: the local time is enter_time plus the
- * offset of its segment; its second of the day, divided by 3600 (integer division on both
- * databases). The numbers are inlined, not bound, so the select and the group by are one
+ * offset of its segment; its second of the day, divided by 3600 (integer division: `/` on
+ * SQLite and PostgreSQL, `div` on MySQL, whose `/` gives a decimal). The numbers are inlined, not bound, so the select and the group by are one
  * expression to PostgreSQL.
  */
-function localHour(segments: readonly ZoneSegment[]): RawBuilder<number> {
+function localHour(segments: readonly ZoneSegment[], mysql: boolean): RawBuilder<number> {
   let local: RawBuilder<unknown> = sql`enter_time + ${sql.lit(segments[0]?.offset ?? 0)}`;
   if (segments.length > 1) {
     const arms = segments
@@ -82,5 +85,6 @@ function localHour(segments: readonly ZoneSegment[]): RawBuilder<number> {
       );
     local = sql`case ${sql.join(arms, sql` `)} else ${local} end`;
   }
-  return sql<number>`(((${local}) % 86400 + 86400) % 86400) / 3600`;
+  const div = sql.raw(mysql ? "div" : "/");
+  return sql<number>`(((${local}) % 86400 + 86400) % 86400) ${div} 3600`;
 }

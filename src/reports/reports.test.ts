@@ -240,6 +240,22 @@ describe.each(targets)("reports on $name", (target) => {
     expect(only.map((r) => [r.queue, r.offered, r.answered])).toEqual([["sales", 1, 1]]);
   });
 
+  it("names clustrw: agents as QueueMetrics does with agentNames queuemetrics", async () => {
+    const o = { to: T + 3000, agentNames: "queuemetrics" as const };
+    const agents = await using("clustrw:A|B|C", o, (s) => agentsReport(s));
+    expect(agents.map((a) => [a.agent, a.answered, a.loggedIn])).toEqual([
+      ["Agent/A-101", 1, 1000],
+      ["Agent/B-101", 1, 700],
+      ["Agent/C-101", 0, 600],
+    ]);
+    const only = await using("clustrw:A|B|C", { ...o, agents: ["Agent/B-101"] }, queuesReport);
+    expect(only.map((r) => [r.queue, r.offered, r.answered])).toEqual([["sales", 1, 1]]);
+    const calls = await using("clustrw:A|B|C", o, callsReport);
+    expect(new Set(calls.closed.map((c) => c.agent).filter((a) => a !== null))).toEqual(
+      new Set(["Agent/A-101", "Agent/B-101"]),
+    );
+  });
+
   it("names an unknown partition and the partitions the store has", async () => {
     await expect(scope("cluster:A|D|B")).rejects.toThrow(
       `source "cluster:A|D|B": unknown partition "D"; the store at ${target.name === "sqlite" ? location : location.replace(/\?.*/, "")}`,

@@ -1,7 +1,10 @@
 /**
  * Runs one named report over an open scope and returns both its JSON value and its tables.
  */
+
+import { UsageError } from "../errors.js";
 import { agentsReport } from "./agents.js";
+import { asteriskQueuesReport } from "./asterisk.js";
 import { callsReport } from "./calls.js";
 import { FIGURE_COLUMNS, type Table } from "./format.js";
 import { hoursReport } from "./hours.js";
@@ -9,6 +12,7 @@ import { nowReport } from "./now.js";
 import { queuesReport } from "./queues.js";
 import type { Scope } from "./scope.js";
 import { serversReport } from "./servers.js";
+import { formatTime } from "./zone.js";
 
 /** The reports `tandem report` knows. */
 export const REPORT_NAMES = ["queues", "agents", "hours", "servers", "calls", "now"] as const;
@@ -16,14 +20,17 @@ export const REPORT_NAMES = ["queues", "agents", "hours", "servers", "calls", "n
 /** One of {@link REPORT_NAMES}. */
 export type ReportName = (typeof REPORT_NAMES)[number];
 
+/** Whose definitions the figures follow: Tandem's (docs/reports.md) or app_queue's. */
+export const DEFINITIONS = ["tandem", "asterisk"] as const;
+
+/** One of {@link DEFINITIONS}. */
+export type Definitions = (typeof DEFINITIONS)[number];
+
 /** A report's result: the value printed by `--format json`, and tables for text and CSV. */
 export interface ReportOutput {
   json: unknown;
   tables: Table[];
 }
-
-const iso = (t: unknown) =>
-  typeof t === "number" ? new Date(t * 1000).toISOString().replace(".000Z", "Z") : t;
 
 /**
  * Runs report `name`.
@@ -33,7 +40,33 @@ const iso = (t: unknown) =>
  * const { json } = await runReport("queues", scope); // [{ queue: "sales", offered: 12, … }]
  * ```
  */
-export async function runReport(name: ReportName, s: Scope): Promise<ReportOutput> {
+export async function runReport(
+  name: ReportName,
+  s: Scope,
+  definitions: Definitions = "tandem",
+): Promise<ReportOutput> {
+  // Every timestamp of a table is read in the report's zone (--tz), with its offset.
+  const iso = (t: unknown) => (typeof t === "number" ? formatTime(t, s.timeZone) : t);
+  if (definitions === "asterisk") {
+    if (name !== "queues") {
+      throw new UsageError(
+        `--definitions asterisk applies to the queues report only, not to "${name}"`,
+      );
+    }
+    const rows = await asteriskQueuesReport(s);
+    const columns = [
+      { key: "queue", header: "Queue" },
+      { key: "completed", header: "Completed (C)" },
+      { key: "abandoned", header: "Abandoned (A)" },
+      { key: "completedInSl", header: "Completed in SL" },
+      { key: "abandonedInSl", header: "Abandoned in SL" },
+      { key: "serviceLevel", header: "SL%" },
+      { key: "serviceLevel2", header: "SL2%" },
+      { key: "holdtime", header: "Holdtime avg", duration: true },
+      { key: "talktime", header: "Talktime avg", duration: true },
+    ];
+    return { json: rows, tables: [{ columns, rows }] };
+  }
   switch (name) {
     case "queues": {
       const rows = await queuesReport(s);
@@ -47,7 +80,7 @@ export async function runReport(name: ReportName, s: Scope): Promise<ReportOutpu
       const columns = [
         { key: "server", header: "Server" },
         ...FIGURE_COLUMNS,
-        { key: "answeredShare", header: "Ans%" },
+        { key: "answeredShare", header: "Share of all answered %" },
       ];
       return { json: rows, tables: [{ columns, rows }] };
     }
@@ -63,12 +96,12 @@ export async function runReport(name: ReportName, s: Scope): Promise<ReportOutpu
       const columns = [
         { key: "agent", header: "Agent" },
         { key: "answered", header: "Answered" },
-        { key: "talkTime", header: "Talk" },
-        { key: "avgTalk", header: "AvgTalk" },
+        { key: "talkTime", header: "Talk", duration: true },
+        { key: "avgTalk", header: "AvgTalk", duration: true },
         { key: "ringNoAnswer", header: "RingNoAns" },
-        { key: "loggedIn", header: "LoggedIn" },
-        { key: "paused", header: "Paused" },
-        { key: "pauses", header: "Pauses by reason" },
+        { key: "loggedIn", header: "LoggedIn", duration: true },
+        { key: "paused", header: "Paused", duration: true },
+        { key: "pauses", header: "Pauses by reason", duration: true },
       ];
       return { json: rows, tables: [{ columns, rows }] };
     }
@@ -82,8 +115,8 @@ export async function runReport(name: ReportName, s: Scope): Promise<ReportOutpu
         { key: "caller", header: "Caller" },
         { key: "outcome", header: "Outcome" },
         { key: "agent", header: "Agent" },
-        { key: "wait", header: "Wait" },
-        { key: "talk", header: "Talk" },
+        { key: "wait", header: "Wait", duration: true },
+        { key: "talk", header: "Talk", duration: true },
       ];
       const show = (rows: typeof r.closed) => rows.map((c) => ({ ...c, entered: iso(c.entered) }));
       return {
@@ -104,7 +137,7 @@ export async function runReport(name: ReportName, s: Scope): Promise<ReportOutpu
             columns: [
               { key: "queue", header: "Queue" },
               { key: "waiting", header: "Waiting" },
-              { key: "longestWait", header: "Longest" },
+              { key: "longestWait", header: "Longest", duration: true },
               { key: "talking", header: "Talking" },
             ],
             rows: r.queues,
@@ -114,7 +147,7 @@ export async function runReport(name: ReportName, s: Scope): Promise<ReportOutpu
             columns: [
               { key: "agent", header: "Agent" },
               { key: "servers", header: "Servers" },
-              { key: "paused", header: "Paused" },
+              { key: "paused", header: "Paused", duration: true },
               { key: "reason", header: "Reason" },
             ],
             rows: r.agents.map((a) => ({ ...a, servers: a.servers.join(",") })),

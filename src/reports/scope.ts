@@ -29,17 +29,32 @@ export interface ReportOptions {
   /** Abandons after at most this many seconds of waiting are short. @default 5 */
   shortAbandon?: number;
   /**
+   * How `clustrw:` renames an agent of partition A: `prefix` gives `A-Agent/101`,
+   * `queuemetrics` gives `Agent/A-101` (the partition after the technology, as QueueMetrics
+   * writes it, so its saved agent filters keep working).
+   * @default "prefix"
+   */
+  agentNames?: AgentNameForm;
+  /**
    * IANA time zone whose local hours the `hours` report buckets by (`Asia/Kolkata`).
    * @default the machine's zone, or `TZ`
    */
   timeZone?: string;
 }
 
+/** The forms of {@link ReportOptions.agentNames}. */
+export const AGENT_NAME_FORMS = ["prefix", "queuemetrics"] as const;
+
+/** One of {@link AGENT_NAME_FORMS}. */
+export type AgentNameForm = (typeof AGENT_NAME_FORMS)[number];
+
 /** A source opened for reporting. */
 export interface Scope {
   store: Store;
   partitions: SourcePartition[];
   rewrite: boolean;
+  /** How a rewriting source (`clustrw:`) renames agents. */
+  agentNames: AgentNameForm;
   from: number;
   to: number;
   queues: readonly string[];
@@ -78,6 +93,7 @@ export async function openScope(
     sl: o.sl ?? 20,
     shortAbandon: o.shortAbandon ?? 5,
     timeZone: o.timeZone ?? defaultTimeZone(),
+    agentNames: o.agentNames ?? "prefix",
   };
   if (source === undefined) return openWholeStore(storeLocation, common);
   const parsed = parseSource(source);
@@ -163,14 +179,29 @@ export function agentPartitions(s: Scope): string[] {
   return s.partitions.filter((p) => p.agents).map((p) => p.name);
 }
 
-/** The agent column as the source names agents (`A-Agent/101` under `clustrw:`). */
+/**
+ * The agent column as the source names agents: under `clustrw:`, `A-Agent/101`, or
+ * `Agent/A-101` in the QueueMetrics form (the partition after the first `/`; a name without
+ * one gets it in front).
+ */
 export function agentExpr(s: Scope) {
-  return s.rewrite ? sql<string>`partition || '-' || agent` : sql<string>`agent`;
+  if (!s.rewrite) return sql<string>`agent`;
+  // `partition` is a reserved word on MySQL, where `||` is also "or": quoted, and concat().
+  const p = sql.ref("partition");
+  const mysql = s.store.dialect === "mysql";
+  const cat = (...parts: ReturnType<typeof sql>[]) =>
+    mysql ? sql<string>`concat(${sql.join(parts)})` : sql<string>`(${sql.join(parts, sql` || `)})`;
+  if (s.agentNames === "prefix") return cat(p, sql`'-'`, sql`agent`);
+  const slash = s.store.dialect === "postgres" ? sql`strpos(agent, '/')` : sql`instr(agent, '/')`;
+  return cat(sql`substr(agent, 1, ${slash})`, p, sql`'-'`, sql`substr(agent, ${slash} + 1)`);
 }
 
-/** Renames one agent as the source does. */
+/** Renames one agent as the source does (see {@link agentExpr}). */
 export function agentName(s: Scope, partition: string, agent: string): string {
-  return s.rewrite ? `${partition}-${agent}` : agent;
+  if (!s.rewrite) return agent;
+  if (s.agentNames === "prefix") return `${partition}-${agent}`;
+  const i = agent.indexOf("/") + 1;
+  return `${agent.slice(0, i)}${partition}-${agent.slice(i)}`;
 }
 
 /** The `qlog_calls` rows of the scope: partitions, window on enter time, queue and agent filters. */

@@ -37,6 +37,7 @@ export async function replaySessions(s: Scope, until: number): Promise<Sessions>
     .select(["partition", "kind", "reason", "start_time", "end_time"])
     .select(name.as("name"))
     .where("partition", "in", parts)
+    .where("kind", "in", ["login", "member", "pause"])
     .where("start_time", "<", until)
     .where((eb) => eb.or([eb("end_time", "is", null), eb("end_time", ">", s.from)]));
   if (s.agents.length > 0) q = q.where((eb) => eb(name, "in", s.agents));

@@ -12,7 +12,8 @@ import { copyField, copyFrom, copyNullable } from "./copy.js";
 import type { CallTable, EventTable } from "./schema.js";
 import type { LocatedEvent } from "./write.js";
 
-const EVENT_COLS = [
+/** The columns of `qlog_events` in the order of {@link EventRows}' COPY text. */
+export const EVENT_COLS = [
   "partition",
   "file_key",
   "off",
@@ -29,7 +30,8 @@ const EVENT_COLS = [
   "nf",
 ] as const;
 
-const CALL_COLS = [
+/** The columns of `qlog_calls` in the order of {@link callsText}. */
+export const CALL_COLS = [
   "partition",
   "file_key",
   "off",
@@ -62,7 +64,8 @@ const CALL_TYPES = [
   "int4",
 ];
 const CALL_KEY: readonly CallColumn[] = ["partition", "file_key", "off"];
-const CALL_UPDATE: readonly CallColumn[] = [
+/** The columns of a call an end or an answer changes (updated by key). */
+export const CALL_UPDATE: readonly CallColumn[] = [
   "connect_time",
   "end_time",
   "end_verb",
@@ -96,7 +99,10 @@ export class EventRows {
   #text = "";
   #rows = 0;
 
-  /** @param copy true for PostgreSQL (COPY text), false for SQLite (row objects) */
+  /**
+   * @param copy true for PostgreSQL and MySQL (COPY text, which `LOAD DATA` reads too), false
+   *   for SQLite (row objects)
+   */
   constructor(copy: boolean, partition: string, fileKey: string) {
     this.#copy = copy;
     this.#head = `${copyField(partition)}\t${copyField(fileKey)}\t`;
@@ -148,6 +154,14 @@ export async function copyCallsPg(
   client: pg.ClientBase,
   rows: readonly CallTable[],
 ): Promise<void> {
+  await copyFrom(client, "qlog_calls", CALL_COLS, callsText(rows));
+}
+
+/**
+ * Call rows in PostgreSQL's COPY text format, which is also what MySQL's `LOAD DATA` reads by
+ * default (tab-separated, `\N` for NULL, backslash escapes).
+ */
+export function callsText(rows: readonly CallTable[]): Buffer {
   let text = "";
   const n = copyNullable;
   const t = copyField;
@@ -159,7 +173,7 @@ export async function copyCallsPg(
       `${t(r.caller)}\t${r.enter_time}\t${n(r.connect_time)}\t${n(r.end_time)}\t` +
       `${n(r.end_verb)}\t${n(r.agent)}\t${n(r.wait)}\t${n(r.talk)}\t${n(r.position)}\n`;
   }
-  await copyFrom(client, "qlog_calls", CALL_COLS, Buffer.from(text, "utf8"));
+  return Buffer.from(text, "utf8");
 }
 
 /**

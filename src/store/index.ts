@@ -3,8 +3,10 @@
  * queue_log loader and read by the reports.
  */
 export {
+  checkStoreLocation,
   DEFAULT_STORE_PATH,
   defaultStoreLocation,
+  isMysqlUrl,
   isPostgresUrl,
   type OpenStoreOptions,
   openStore,

@@ -1,8 +1,18 @@
 /**
- * Schema migrations of the queue report store. They use only types and statements both SQLite
- * and PostgreSQL accept, so one list serves both; only an index method differs.
+ * Schema migrations of the queue report store. They use only types and statements SQLite,
+ * PostgreSQL and MariaDB/MySQL accept, so one list serves all three; only an index method and,
+ * on MySQL, the types of key columns and the table character set differ.
  */
-import { type Kysely, type Migration, PostgresAdapter, sql } from "kysely";
+import {
+  type ColumnDataType,
+  type CreateTableBuilder,
+  type Expression,
+  type Kysely,
+  type Migration,
+  MysqlAdapter,
+  PostgresAdapter,
+  sql,
+} from "kysely";
 import { SESSION_VERBS, SessionDeriver, type SessionRow } from "../queuelog/sessions.js";
 import type { StoreSchema } from "./schema.js";
 
@@ -10,25 +20,58 @@ function isPostgres(db: Kysely<unknown>): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
+function isMysql(db: Kysely<unknown>): boolean {
+  return db.getExecutor().adapter instanceof MysqlAdapter;
+}
+
+/**
+ * The type of a text column that is part of a key or an index: MySQL indexes no unbounded
+ * `text`, so it gets `varchar(255)` there (partition names and content keys are short).
+ */
+function keyText(db: Kysely<unknown>): ColumnDataType | Expression<unknown> {
+  return isMysql(db) ? sql`varchar(255)` : "text";
+}
+
+/**
+ * The type of a line's data fields: MySQL's `text` holds 65,535 bytes, and a 64 KiB line
+ * decoded as Latin-1 takes up to twice that in UTF-8.
+ */
+function dataText(db: Kysely<unknown>): ColumnDataType | Expression<unknown> {
+  return isMysql(db) ? sql`mediumtext` : "text";
+}
+
+/**
+ * `create table`, on MySQL with a binary UTF-8 collation: the server's default collation is
+ * case- and accent-insensitive, which would make `Agent/a` and `Agent/A` one agent (and two
+ * lines' keys equal); SQLite and PostgreSQL compare bytes.
+ */
+function createTable(db: Kysely<unknown>, name: string): CreateTableBuilder<string, never> {
+  const t = db.schema.createTable(name);
+  return isMysql(db)
+    ? t.modifyEnd(sql`engine=InnoDB default charset=utf8mb4 collate=utf8mb4_bin`)
+    : t;
+}
+
 /** Every migration, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
   "001_queuelog": {
     async up(db: Kysely<unknown>): Promise<void> {
-      await db.schema
-        .createTable("qlog_events")
-        .addColumn("partition", "text", (c) => c.notNull())
-        .addColumn("file_key", "text", (c) => c.notNull())
+      const key = keyText(db);
+      const data = dataText(db);
+      await createTable(db, "qlog_events")
+        .addColumn("partition", key, (c) => c.notNull())
+        .addColumn("file_key", key, (c) => c.notNull())
         .addColumn("off", "bigint", (c) => c.notNull())
         .addColumn("time", "bigint", (c) => c.notNull())
         .addColumn("callid", "text", (c) => c.notNull())
         .addColumn("queue", "text", (c) => c.notNull())
         .addColumn("agent", "text", (c) => c.notNull())
         .addColumn("verb", "text", (c) => c.notNull())
-        .addColumn("data1", "text", (c) => c.notNull())
-        .addColumn("data2", "text", (c) => c.notNull())
-        .addColumn("data3", "text", (c) => c.notNull())
-        .addColumn("data4", "text", (c) => c.notNull())
-        .addColumn("data5", "text", (c) => c.notNull())
+        .addColumn("data1", data, (c) => c.notNull())
+        .addColumn("data2", data, (c) => c.notNull())
+        .addColumn("data3", data, (c) => c.notNull())
+        .addColumn("data4", data, (c) => c.notNull())
+        .addColumn("data5", data, (c) => c.notNull())
         .addColumn("nf", "integer", (c) => c.notNull())
         .execute();
       // No unique key on lines: it would halve the PostgreSQL load rate, and the checkpoint's
@@ -50,10 +93,9 @@ export const migrations: Record<string, Migration> = {
           .execute();
       }
 
-      await db.schema
-        .createTable("qlog_calls")
-        .addColumn("partition", "text", (c) => c.notNull())
-        .addColumn("file_key", "text", (c) => c.notNull())
+      await createTable(db, "qlog_calls")
+        .addColumn("partition", key, (c) => c.notNull())
+        .addColumn("file_key", key, (c) => c.notNull())
         .addColumn("off", "bigint", (c) => c.notNull())
         .addColumn("callid", "text", (c) => c.notNull())
         .addColumn("queue", "text", (c) => c.notNull())
@@ -75,18 +117,26 @@ export const migrations: Record<string, Migration> = {
         .columns(["partition", "enter_time"])
         .execute();
       // The loader reloads open calls after a restart; `now` lists them. Partial, so it holds
-      // only the few calls still open and costs almost nothing to maintain.
-      await db.schema
-        .createIndex("qlog_calls_open")
-        .on("qlog_calls")
-        .column("partition")
-        .where(sql.ref("end_time"), "is", null)
-        .execute();
+      // only the few calls still open and costs almost nothing to maintain; MySQL has no
+      // partial index, so there it indexes the end time of every call.
+      if (isMysql(db)) {
+        await db.schema
+          .createIndex("qlog_calls_open")
+          .on("qlog_calls")
+          .columns(["partition", "end_time"])
+          .execute();
+      } else {
+        await db.schema
+          .createIndex("qlog_calls_open")
+          .on("qlog_calls")
+          .column("partition")
+          .where(sql.ref("end_time"), "is", null)
+          .execute();
+      }
 
-      await db.schema
-        .createTable("qlog_malformed")
-        .addColumn("partition", "text", (c) => c.notNull())
-        .addColumn("file_key", "text", (c) => c.notNull())
+      await createTable(db, "qlog_malformed")
+        .addColumn("partition", key, (c) => c.notNull())
+        .addColumn("file_key", key, (c) => c.notNull())
         .addColumn("off", "bigint", (c) => c.notNull())
         .addColumn("path", "text", (c) => c.notNull())
         .addColumn("reason", "text", (c) => c.notNull())
@@ -95,10 +145,9 @@ export const migrations: Record<string, Migration> = {
         .addPrimaryKeyConstraint("qlog_malformed_pk", ["partition", "file_key", "off"])
         .execute();
 
-      await db.schema
-        .createTable("qlog_files")
-        .addColumn("partition", "text", (c) => c.notNull())
-        .addColumn("file_key", "text", (c) => c.notNull())
+      await createTable(db, "qlog_files")
+        .addColumn("partition", key, (c) => c.notNull())
+        .addColumn("file_key", key, (c) => c.notNull())
         .addColumn("path", "text", (c) => c.notNull())
         .addColumn("dev", "bigint", (c) => c.notNull())
         .addColumn("ino", "bigint", (c) => c.notNull())
@@ -108,9 +157,8 @@ export const migrations: Record<string, Migration> = {
         .addPrimaryKeyConstraint("qlog_files_pk", ["partition", "file_key"])
         .execute();
 
-      await db.schema
-        .createTable("qlog_loaders")
-        .addColumn("partition", "text", (c) => c.primaryKey())
+      await createTable(db, "qlog_loaders")
+        .addColumn("partition", key, (c) => c.primaryKey())
         .addColumn("host", "text", (c) => c.notNull())
         .addColumn("pid", "integer", (c) => c.notNull())
         .addColumn("path", "text", (c) => c.notNull())
@@ -127,10 +175,10 @@ export const migrations: Record<string, Migration> = {
     async up(db: Kysely<unknown>): Promise<void> {
       // Agent sessions as rows derived at load time, so a report knows who was logged in and
       // paused at the window start however long ago they logged in.
-      await db.schema
-        .createTable("qlog_sessions")
-        .addColumn("partition", "text", (c) => c.notNull())
-        .addColumn("file_key", "text", (c) => c.notNull())
+      const key = keyText(db);
+      await createTable(db, "qlog_sessions")
+        .addColumn("partition", key, (c) => c.notNull())
+        .addColumn("file_key", key, (c) => c.notNull())
         .addColumn("off", "bigint", (c) => c.notNull())
         .addColumn("agent", "text", (c) => c.notNull())
         .addColumn("kind", "text", (c) => c.notNull())
@@ -148,6 +196,15 @@ export const migrations: Record<string, Migration> = {
         .columns(["partition", "end_time"])
         .execute();
       await backfillSessions(db as unknown as Kysely<StoreSchema>);
+    },
+  },
+  "003_static_members": {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // Sessions now include members without an ADDMEMBER (queues.conf, realtime,
+      // persistent) and the partition's epochs: derived again from the lines.
+      const store = db as unknown as Kysely<StoreSchema>;
+      await store.deleteFrom("qlog_sessions").execute();
+      await backfillSessions(store);
     },
   },
 };

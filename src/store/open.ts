@@ -1,13 +1,23 @@
 /**
- * Opens the queue report store: an embedded SQLite file by default, PostgreSQL by URL. Both get
- * the same tables (migrated on open) and answer the same Kysely queries.
+ * Opens the queue report store: an embedded SQLite file by default, PostgreSQL or
+ * MariaDB/MySQL by URL. All three get the same tables (migrated on open) and answer the same
+ * Kysely queries.
  */
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
-import { Kysely, Migrator, PostgresDialect, SqliteAdapter, SqliteDialect, sql } from "kysely";
+import {
+  Kysely,
+  Migrator,
+  MysqlDialect,
+  PostgresDialect,
+  SqliteAdapter,
+  SqliteDialect,
+  sql,
+} from "kysely";
+import mysql from "mysql2";
 import pg from "pg";
-import { StoreUnavailableError } from "../errors.js";
+import { StoreUnavailableError, UsageError } from "../errors.js";
 import { migrations } from "./migrations.js";
 import type { StoreSchema } from "./schema.js";
 
@@ -17,13 +27,15 @@ export const DEFAULT_STORE_PATH = "./var/tandem-queuelog.sqlite";
 /** An open store. */
 export interface Store {
   db: Kysely<StoreSchema>;
-  dialect: "sqlite" | "postgres";
+  dialect: "sqlite" | "postgres" | "mysql";
   /** Where it is, with any password hidden (for messages). */
   location: string;
   /** The SQLite handle under `db` (SQLite only), for the loader's bulk inserts. */
   sqlite?: Database.Database;
   /** The connection pool under `db` (PostgreSQL only), for the loader's COPY. */
   pg?: pg.Pool;
+  /** The connection pool under `db` (MariaDB/MySQL only), for the loader's LOAD DATA. */
+  mysql?: mysql.Pool;
   close(): Promise<void>;
 }
 
@@ -47,10 +59,30 @@ export function isPostgresUrl(location: string): boolean {
   return /^postgres(ql)?:\/\//i.test(location);
 }
 
+/** True when `location` is a MariaDB/MySQL URL (`mysql://` or `mariadb://`). */
+export function isMysqlUrl(location: string): boolean {
+  return /^(mysql|mariadb):\/\//i.test(location);
+}
+
+/**
+ * Refuses a location that looks like a URL of a database Tandem does not know: taken as a
+ * file path it would quietly become an SQLite file under a directory named after the scheme.
+ *
+ * @throws UsageError naming the scheme and the ones Tandem knows
+ */
+export function checkStoreLocation(location: string): void {
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(location)?.[1];
+  if (scheme === undefined || isPostgresUrl(location) || isMysqlUrl(location)) return;
+  throw new UsageError(
+    `store "${redact(location)}" has the scheme "${scheme}:", which Tandem does not know: expected postgres://…, postgresql://…, mysql://…, mariadb://… or a file path`,
+  );
+}
+
 /**
  * Opens (creating and migrating if needed) the store at `location`: a `postgres://…` URL, with
- * an optional `schema=NAME` query parameter to keep the tables in their own schema, or a file
- * path for the embedded store. `:memory:` gives a private in-memory store.
+ * an optional `schema=NAME` query parameter to keep the tables in their own schema, a
+ * `mysql://user@host:port/db` (or `mariadb://`) URL, or a file path for the embedded store.
+ * `:memory:` gives a private in-memory store.
  *
  * @example
  * ```ts
@@ -58,20 +90,28 @@ export function isPostgresUrl(location: string): boolean {
  * const local = await openStore(); // $TANDEM_STORE or ./var/tandem-queuelog.sqlite
  * await store.close();
  * ```
+ * @throws UsageError for a URL of a database Tandem does not know
  * @throws StoreUnavailableError when it cannot be reached, created or migrated
  */
 export async function openStore(
   location: string = defaultStoreLocation(),
   options: OpenStoreOptions = {},
 ): Promise<Store> {
+  checkStoreLocation(location);
   const pgUrl = isPostgresUrl(location);
-  const shown = pgUrl ? redact(location) : location;
+  const myUrl = isMysqlUrl(location);
+  const shown = pgUrl || myUrl ? redact(location) : location;
   let db: Kysely<StoreSchema> | undefined;
   try {
     let schema: string | undefined;
     let sqlite: Database.Database | undefined;
     let pool: pg.Pool | undefined;
-    if (pgUrl) {
+    let myPool: mysql.Pool | undefined;
+    if (myUrl) {
+      await createMysqlDatabase(location);
+      myPool = openMysql(location);
+      db = new Kysely<StoreSchema>({ dialect: new MysqlDialect({ pool: myPool }) });
+    } else if (pgUrl) {
       const url = new URL(location);
       schema = url.searchParams.get("schema") ?? undefined;
       url.searchParams.delete("schema");
@@ -95,10 +135,11 @@ export async function openStore(
     const opened = db;
     return {
       db: opened,
-      dialect: pgUrl ? "postgres" : "sqlite",
+      dialect: pgUrl ? "postgres" : myUrl ? "mysql" : "sqlite",
       location: shown,
       ...(sqlite !== undefined ? { sqlite } : {}),
       ...(pool !== undefined ? { pg: pool } : {}),
+      ...(myPool !== undefined ? { mysql: myPool } : {}),
       close: () => opened.destroy(),
     };
   } catch (cause) {
@@ -162,6 +203,63 @@ function openPostgres(url: string, schema: string | undefined): pg.Pool {
   // connection on the client, where nothing listens, and the process would die.
   pool.on("connect", (client) => {
     client.on("error", () => undefined);
+  });
+  return pool;
+}
+
+/** Connection settings of a `mysql://user:password@host:port/database` URL. */
+function mysqlSettings(location: string) {
+  const url = new URL(location);
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ""));
+  if (database === "") {
+    throw new UsageError(
+      `store "${redact(location)}" names no database: expected mysql://user@host:port/DATABASE`,
+    );
+  }
+  return {
+    host: url.hostname || "127.0.0.1",
+    port: url.port === "" ? 3306 : Number(url.port),
+    user: decodeURIComponent(url.username) || "root",
+    password: decodeURIComponent(url.password),
+    database,
+  };
+}
+
+/**
+ * Creates the URL's database if it does not exist yet, like a PostgreSQL URL's schema. A user
+ * without the right to create databases is refused here even when it exists; that refusal is
+ * ignored, and the pool's first query tells whether the database is really there.
+ */
+async function createMysqlDatabase(location: string): Promise<void> {
+  const { database, ...server } = mysqlSettings(location);
+  const conn = mysql.createConnection({ ...server, connectTimeout: 5000 });
+  conn.on("error", () => undefined);
+  await new Promise<void>((resolve) => {
+    conn.query(
+      `create database if not exists \`${database.replace(/`/g, "``")}\` character set utf8mb4 collate utf8mb4_bin`,
+      () => resolve(),
+    );
+  });
+  conn.destroy();
+}
+
+function openMysql(location: string): mysql.Pool {
+  const pool = mysql.createPool({
+    ...mysqlSettings(location),
+    connectionLimit: 4,
+    connectTimeout: 5000,
+    charset: "utf8mb4_bin",
+    // Sums and averages come back as DECIMAL; the figures are far below 2^53, so numbers.
+    decimalNumbers: true,
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    // Every stored time is Unix seconds in a bigint: nothing is converted through a zone.
+    timezone: "Z",
+  });
+  // An idle connection losing its server emits 'error' on the pool; unhandled it would kill
+  // the process. The next query reports the outage instead, and the loader retries it.
+  pool.on("connection", (c) => {
+    c.on("error", () => undefined);
   });
   return pool;
 }

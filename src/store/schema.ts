@@ -62,7 +62,11 @@ export interface SessionTable {
   off: number;
   /** Agent as written in the line. */
   agent: string;
-  kind: "login" | "member" | "pause";
+  /**
+   * `epoch` rows (agent `NONE`) are the partition's runs between QUEUESTART and CONFIGRELOAD
+   * lines, which members Asterisk had without an ADDMEMBER are dated back to; not an agent's.
+   */
+  kind: "login" | "member" | "pause" | "epoch";
   /** The queue of a membership; `""` otherwise. */
   queue: string;
   /** The reason of a pause (PAUSE's data field); `""` otherwise. */

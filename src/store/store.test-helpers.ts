@@ -5,15 +5,19 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import mysql from "mysql2/promise";
 import pg from "pg";
 import { openStore, type Store } from "./open.js";
 
 /** The machine's PostgreSQL used by tests (`TANDEM_TEST_PG` overrides). */
 export const TEST_PG_URL = process.env.TANDEM_TEST_PG ?? "postgres://root@127.0.0.1:5432/test";
 
+/** The machine's MariaDB used by tests (`TANDEM_TEST_MYSQL` overrides); a database per run. */
+export const TEST_MYSQL_URL = process.env.TANDEM_TEST_MYSQL ?? "mysql://root@127.0.0.1:3306/test";
+
 /** One store a test suite runs against. */
 export interface StoreTarget {
-  name: "sqlite" | "postgres";
+  name: "sqlite" | "postgres" | "mysql";
   /** A fresh, empty store location. */
   fresh(): string;
   /** Removes everything `fresh` created. */
@@ -22,10 +26,11 @@ export interface StoreTarget {
 
 let seq = 0;
 
-/** SQLite and PostgreSQL targets. */
+/** SQLite, PostgreSQL and MariaDB/MySQL targets. */
 export function storeTargets(): StoreTarget[] {
   const dirs: string[] = [];
   const schemas: string[] = [];
+  const databases: string[] = [];
   return [
     {
       name: "sqlite",
@@ -55,7 +60,38 @@ export function storeTargets(): StoreTarget[] {
         }
       },
     },
+    {
+      name: "mysql",
+      fresh() {
+        // The store creates the database on first open.
+        const name = `tq_${process.pid}_${Date.now().toString(36)}_${seq++}`;
+        databases.push(name);
+        const u = new URL(TEST_MYSQL_URL);
+        u.pathname = `/${name}`;
+        return u.toString();
+      },
+      async cleanup() {
+        await withMysql(async (c) => {
+          for (const d of databases.splice(0)) await c.query(`drop database if exists \`${d}\``);
+        });
+      },
+    },
   ];
+}
+
+async function withMysql(fn: (c: mysql.Connection) => Promise<void>): Promise<void> {
+  const u = new URL(TEST_MYSQL_URL);
+  const c = await mysql.createConnection({
+    host: u.hostname,
+    port: Number(u.port || 3306),
+    user: decodeURIComponent(u.username) || "root",
+    password: decodeURIComponent(u.password),
+  });
+  try {
+    await fn(c);
+  } finally {
+    await c.end();
+  }
 }
 
 /** `url` with `?schema=NAME`. */

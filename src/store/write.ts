@@ -2,18 +2,24 @@
  * The loader's one write: a batch of lines, the call rows they changed and the new checkpoint,
  * all in one transaction, so a crash leaves either all of it or none of it.
  */
-import type { Compilable, Insertable } from "kysely";
+import { type Compilable, type Insertable, sql } from "kysely";
+import type mysql from "mysql2";
 import type pg from "pg";
 import { StoreUnavailableError } from "../errors.js";
 import type { QueueLogEvent } from "../queuelog/event.js";
 import {
   bulkCallsSqlite,
   bulkEventsSqlite,
+  CALL_COLS,
+  CALL_UPDATE,
+  callsText,
   copyCallsPg,
   copyEventsPg,
+  EVENT_COLS,
   type EventRows,
   updateCallsPg,
 } from "./bulk.js";
+import { loadData, mysqlConnection, mysqlQuery } from "./load-data.js";
 import type { Store } from "./open.js";
 import type { CallTable, EventTable, LoaderTable, SessionTable } from "./schema.js";
 
@@ -70,6 +76,7 @@ type Run = (q: Compilable) => Promise<number>;
  */
 export async function commitBatch(store: Store, b: LoadBatch): Promise<void> {
   if (store.pg !== undefined) return commitPg(store, store.pg, b);
+  if (store.mysql !== undefined) return commitMysql(store, store.mysql, b);
   const sqlite = store.sqlite;
   await store.db.transaction().execute(async (trx) => {
     const run: Run = async (q) =>
@@ -121,11 +128,51 @@ async function commitPg(store: Store, pool: pg.Pool, b: LoadBatch): Promise<void
 }
 
 /**
+ * The MariaDB/MySQL commit, on one pooled connection driven directly (Kysely has no LOAD
+ * DATA): BEGIN, checkpoint, LOAD DATA of the lines and new calls, an upsert of the calls
+ * stored earlier, COMMIT.
+ */
+async function commitMysql(store: Store, pool: mysql.Pool, b: LoadBatch): Promise<void> {
+  const conn = await mysqlConnection(pool);
+  let ok = false;
+  try {
+    await mysqlQuery(conn, "begin");
+    const run: Run = async (q) => {
+      const c = q.compile();
+      return (await mysqlQuery(conn, c.sql, c.parameters)).affectedRows ?? 0;
+    };
+    // The checkpoint first, as on PostgreSQL: its row lock makes a second loader wait here.
+    await writeMeta(store, run, b);
+    if (b.events.count > 0) await loadData(conn, "qlog_events", EVENT_COLS, b.events.copyData());
+    if (b.calls.inserted.length > 0)
+      await loadData(conn, "qlog_calls", CALL_COLS, callsText(b.calls.inserted));
+    for (let i = 0; i < b.calls.updated.length; i += ROWS_PER_INSERT) {
+      await run(
+        store.db
+          .insertInto("qlog_calls")
+          .values(b.calls.updated.slice(i, i + ROWS_PER_INSERT))
+          .onDuplicateKeyUpdate(
+            Object.fromEntries(CALL_UPDATE.map((c) => [c, sql`values(${sql.ref(c)})`])),
+          ),
+      );
+    }
+    await mysqlQuery(conn, "commit");
+    ok = true;
+  } finally {
+    // After a failure the connection may be mid-statement or dead: drop it (the server rolls
+    // the transaction back when it goes) rather than return it to the pool.
+    if (ok) conn.release();
+    else conn.destroy();
+  }
+}
+
+/**
  * The checkpoint's compare-and-set, the malformed lines, the agent sessions (a few rows per
  * batch, one upsert on both databases) and the heartbeat of a batch.
  */
 async function writeMeta(store: Store, run: Run, b: LoadBatch): Promise<void> {
   const now = Date.now();
+  const mysql = store.dialect === "mysql";
   await moveCheckpoint(store, run, b, now);
   for (let i = 0; i < b.malformed.length; i += ROWS_PER_INSERT) {
     const rows = b.malformed.slice(i, i + ROWS_PER_INSERT).map((m) => ({
@@ -137,26 +184,24 @@ async function writeMeta(store: Store, run: Run, b: LoadBatch): Promise<void> {
       raw: escapeRaw(m.raw),
       seen_at: now,
     }));
-    await run(
-      store.db
-        .insertInto("qlog_malformed")
-        .values(rows)
-        .onConflict((oc) => oc.doNothing()),
-    );
+    const insert = store.db.insertInto("qlog_malformed").values(rows);
+    await run(mysql ? insert.ignore() : insert.onConflict((oc) => oc.doNothing()));
   }
   for (let i = 0; i < b.sessions.length; i += ROWS_PER_INSERT) {
+    const insert = store.db
+      .insertInto("qlog_sessions")
+      .values(b.sessions.slice(i, i + ROWS_PER_INSERT));
     await run(
-      store.db
-        .insertInto("qlog_sessions")
-        .values(b.sessions.slice(i, i + ROWS_PER_INSERT))
-        .onConflict((oc) =>
-          oc
-            .columns(["partition", "file_key", "off"])
-            .doUpdateSet((eb) => ({ end_time: eb.ref("excluded.end_time") })),
-        ),
+      mysql
+        ? insert.onDuplicateKeyUpdate({ end_time: sql`values(end_time)` })
+        : insert.onConflict((oc) =>
+            oc
+              .columns(["partition", "file_key", "off"])
+              .doUpdateSet((eb) => ({ end_time: eb.ref("excluded.end_time") })),
+          ),
     );
   }
-  if (b.loader !== undefined) await run(loaderUpsert(store.db, b.loader));
+  if (b.loader !== undefined) await run(loaderUpsert(store, b.loader));
 }
 
 /** Compare-and-set of the file checkpoint: the guard against two loaders on one partition. */
@@ -169,13 +214,13 @@ async function moveCheckpoint(store: Store, run: Run, b: LoadBatch, now: number)
     complete: b.complete ? 1 : 0,
     updated_at: now,
   };
+  const insert = store.db
+    .insertInto("qlog_files")
+    .values({ partition: b.partition, file_key: b.file.key, ...set });
   const moved =
     b.expected === null
       ? await run(
-          store.db
-            .insertInto("qlog_files")
-            .values({ partition: b.partition, file_key: b.file.key, ...set })
-            .onConflict((oc) => oc.doNothing()),
+          store.dialect === "mysql" ? insert.ignore() : insert.onConflict((oc) => oc.doNothing()),
         )
       : await run(
           store.db
@@ -193,15 +238,15 @@ async function moveCheckpoint(store: Store, run: Run, b: LoadBatch, now: number)
 
 /** Writes the loader heartbeat row of a partition. */
 export async function writeHeartbeat(store: Store, row: Insertable<LoaderTable>): Promise<void> {
-  await loaderUpsert(store.db, row).execute();
+  await loaderUpsert(store, row).execute();
 }
 
-function loaderUpsert(db: Store["db"], row: Insertable<LoaderTable>) {
+function loaderUpsert(store: Store, row: Insertable<LoaderTable>) {
   const { partition: _p, ...rest } = row;
-  return db
-    .insertInto("qlog_loaders")
-    .values(row)
-    .onConflict((oc) => oc.column("partition").doUpdateSet(rest));
+  const insert = store.db.insertInto("qlog_loaders").values(row);
+  return store.dialect === "mysql"
+    ? insert.onDuplicateKeyUpdate(rest)
+    : insert.onConflict((oc) => oc.column("partition").doUpdateSet(rest));
 }
 
 function eventRow(b: LoadBatch, { off, event: e }: LocatedEvent): EventTable {

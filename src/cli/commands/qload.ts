@@ -39,7 +39,7 @@ export function registerQload(program: Command): void {
     .requiredOption("--file <path>", "the queue_log to load, e.g. /var/log/asterisk/queue_log")
     .option(
       "--store <url|path>",
-      "postgres://… URL or SQLite file (default: $TANDEM_STORE or ./var/tandem-queuelog.sqlite)",
+      "postgres://… or mysql://user@host:port/db URL, or SQLite file (default: $TANDEM_STORE or ./var/tandem-queuelog.sqlite)",
     )
     .option("--once", "load what the file holds now and exit instead of following it")
     .option(

@@ -4,7 +4,13 @@
 import type { Command } from "commander";
 import { UsageError } from "../../errors.js";
 import {
+  AGENT_NAME_FORMS,
+  type AgentNameForm,
+  DEFINITIONS,
+  type Definitions,
+  END_OF_TIME,
   type Format,
+  formatTime,
   isTimeZone,
   openScope,
   REPORT_NAMES,
@@ -25,6 +31,8 @@ interface ReportCliOptions {
   sl: string;
   shortAbandon: string;
   tz?: string;
+  agentNames: string;
+  definitions: string;
   format: string;
   json?: boolean;
 }
@@ -49,7 +57,7 @@ export function registerReport(program: Command): void {
     )
     .option(
       "--store <url|path>",
-      "postgres://… URL or SQLite file (default: $TANDEM_STORE or ./var/tandem-queuelog.sqlite)",
+      "postgres://… or mysql://user@host:port/db URL, or SQLite file (default: $TANDEM_STORE or ./var/tandem-queuelog.sqlite)",
     )
     .option(
       "--from <time>",
@@ -66,6 +74,16 @@ export function registerReport(program: Command): void {
     .option(
       "--tz <zone>",
       "IANA time zone of the hours report, e.g. Asia/Kolkata (default: the machine's, or $TZ)",
+    )
+    .option(
+      "--agent-names <form>",
+      "how clustrw: renames Agent/101 of partition A: prefix (A-Agent/101, the default) or queuemetrics (Agent/A-101, as QueueMetrics does)",
+      "prefix",
+    )
+    .option(
+      "--definitions <whose>",
+      "tandem (docs/reports.md) or asterisk: the queues report as app_queue counts it (C, A, SL, SL2, running hold and talk averages, as queue show prints them)",
+      "tandem",
     )
     .option("--format <format>", "table, csv or json", "table")
     .option("--json", "same as --format json")
@@ -97,7 +115,13 @@ async function report(name: string, o: ReportCliOptions): Promise<void> {
     throw new UsageError(`--format "${o.format}" is not one of table, csv, json`);
   }
   const from = o.from === undefined ? undefined : parseTime("--from", o.from);
-  const to = o.to === undefined ? undefined : parseTime("--to", o.to);
+  // A bare date as --to means the whole of that day: --from D --to D is day D.
+  const to =
+    o.to === undefined
+      ? undefined
+      : /^\d{4}-\d{2}-\d{2}$/.test(o.to)
+        ? endOfDay(parseTime("--to", o.to))
+        : parseTime("--to", o.to);
   if (from !== undefined && to !== undefined && to <= from) {
     throw new UsageError(`--to (${o.to}) must be later than --from (${o.from})`);
   }
@@ -106,7 +130,23 @@ async function report(name: string, o: ReportCliOptions): Promise<void> {
       `--tz "${o.tz}" is not a time zone: expected an IANA name such as Asia/Kolkata or UTC`,
     );
   }
+  if (!(DEFINITIONS as readonly string[]).includes(o.definitions)) {
+    throw new UsageError(
+      `--definitions "${o.definitions}" is not one of ${DEFINITIONS.join(", ")}`,
+    );
+  }
+  if (o.definitions === "asterisk" && name !== "queues") {
+    throw new UsageError(
+      `--definitions asterisk applies to the queues report only, not to "${name}"`,
+    );
+  }
+  if (!(AGENT_NAME_FORMS as readonly string[]).includes(o.agentNames)) {
+    throw new UsageError(
+      `--agent-names "${o.agentNames}" is not one of ${AGENT_NAME_FORMS.join(", ")}`,
+    );
+  }
   const scope = await openScope(o.source, o.store, {
+    agentNames: o.agentNames as AgentNameForm,
     ...(from !== undefined ? { from } : {}),
     ...(to !== undefined ? { to } : {}),
     queues: splitList(o.queue),
@@ -116,9 +156,12 @@ async function report(name: string, o: ReportCliOptions): Promise<void> {
     ...(o.tz !== undefined ? { timeZone: o.tz } : {}),
   });
   try {
-    const out = await runReport(name as ReportName, scope);
+    const out = await runReport(name as ReportName, scope, o.definitions as Definitions);
     if (format === "json") process.stdout.write(`${JSON.stringify(out.json, null, 2)}\n`);
-    else process.stdout.write(render(out.tables, format));
+    else {
+      if (format === "table") process.stdout.write(`${windowLine(scope)}\n\n`);
+      process.stdout.write(render(out.tables, format));
+    }
     const malformed = o.source?.startsWith("file:")
       ? scope.malformed
       : (
@@ -136,6 +179,25 @@ async function report(name: string, o: ReportCliOptions): Promise<void> {
   } finally {
     await scope.close();
   }
+}
+
+/** The local midnight after the local midnight `start` (a day is 23 to 25 hours with DST). */
+function endOfDay(start: number): number {
+  const d = new Date(start * 1000);
+  return Math.floor(new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1).getTime() / 1000);
+}
+
+/** What a text table was computed over: window, time zone and thresholds. */
+function windowLine(s: {
+  from: number;
+  to: number;
+  timeZone: string;
+  sl: number;
+  shortAbandon: number;
+}): string {
+  const at = (t: number) => formatTime(t, s.timeZone);
+  const to = s.to >= END_OF_TIME ? "now" : at(s.to);
+  return `Window ${s.from === 0 ? "start of the log" : at(s.from)} to ${to} (end exclusive), time zone ${s.timeZone}, SL ${s.sl} s, short abandon ${s.shortAbandon} s; durations h:mm:ss`;
 }
 
 function splitList(v: string[] | undefined): string[] {
