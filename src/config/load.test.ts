@@ -18,7 +18,13 @@ describe("loadConfig", () => {
     expect(hash).toMatch(/^[0-9a-f]{64}$/);
     expect(warnings).toEqual([]);
     expect(config.node).toEqual({ name: "pbx-a", stateDir: "/var/lib/tandem" });
-    expect(config.api).toEqual({ listen: "[::1]:7701", bodyLimit: 65_536, requestTimeout: 2500 });
+    expect(config.api).toEqual({
+      listen: "[::1]:7701",
+      bodyLimit: 65_536,
+      requestTimeout: 2500,
+      maxEventStreams: 100,
+      clientPaths: [],
+    });
     expect(config.log).toEqual({ level: "info", pretty: "auto" });
     expect(config.probeDefaults).toEqual({ interval: 2000, timeout: 750, fall: 2, rise: 2 });
     expect(Object.keys(config.probes)).toEqual([

@@ -502,6 +502,17 @@ export const configSchema = z
           .default(65_536)
           .meta({ description: "Largest request body in bytes." }),
         requestTimeout: duration("Longest time a request may take.").prefault("5s"),
+        maxEventStreams: z.number().int().min(1).max(100_000).default(100).meta({
+          description:
+            "Most `GET /v1/events` streams open at once; more are answered 503. Each open stream costs a file descriptor.",
+        }),
+        clientPaths: z
+          .array(z.string().regex(/^\/[^?#]*$/, { message: 'expected a path such as "/console"' }))
+          .default([])
+          .meta({
+            description:
+              "Path prefixes of client pages and APIs: on a node that does not serve, a request under one is answered 307 to the serving node.",
+          }),
       })
       .prefault({})
       .meta({ description: "The agent's HTTP API." }),
