@@ -182,7 +182,10 @@ export function registerEventRoutes(
       remote: req.ip,
       since: new Date().toISOString(),
     });
-    const keepAlive = setInterval(() => raw.write(": keep-alive\n\n"), keepAliveMs);
+    // A browser's EventSource hides comments, so a client that asked for a keep-alive interval
+    // (to detect a silent stream) gets it as an event it can see.
+    const ping = Number.isFinite(asked) ? "event: keep-alive\ndata: {}\n\n" : ": keep-alive\n\n";
+    const keepAlive = setInterval(() => raw.write(ping), keepAliveMs);
     keepAlive.unref();
     const done = (): void => {
       clearInterval(keepAlive);
