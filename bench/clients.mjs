@@ -26,9 +26,6 @@ const COUNTS = argOf("--clients", "1000,10000").split(",").map(Number);
 const PROCS = Number(argOf("--procs", "4"));
 const SECRET = "bench-clients-secret-0123456789";
 
-if (process.argv[2] === "--child") await child();
-else await main();
-
 /** A child process: opens its share of clients and reports to the parent. */
 async function child() {
   const { connect } = await import("tandem-ha/client");
@@ -215,3 +212,7 @@ async function main() {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   }
 }
+
+// Last: the helpers above are `const`s, which must be initialised before either runs.
+if (process.argv[2] === "--child") await child();
+else await main();

@@ -50,7 +50,7 @@ const fast = { keepAliveMs: 1000, backoff: { initialMs: 100, maxMs: 500 } };
 describe("client policies on a real pair", () => {
   it(
     "follow and sticky both leave a killed active; after a failback only follow returns",
-    SLOW,
+    { timeout: 300_000 },
     async () => {
       const p = await settledPair();
       const u = urls(p);
