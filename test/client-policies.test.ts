@@ -48,44 +48,49 @@ const SLOW = { timeout: 120_000 };
 const fast = { keepAliveMs: 1000, backoff: { initialMs: 100, maxMs: 500 } };
 
 describe("client policies on a real pair", () => {
-  it(
-    "follow and sticky both leave a killed active; after a failback only follow returns",
-    { timeout: 300_000 },
-    async () => {
-      const p = await settledPair();
-      const u = urls(p);
-      const follow = connect({ servers: [u.a, u.b], policy: "follow", ...fast });
-      const sticky = connect({ servers: [u.a, u.b], policy: "sticky", ...fast });
-      const fSeen = record(follow);
-      const sSeen = record(sticky);
-      await waitFor(() => follow.current === u.a && sticky.current === u.a, 5000, "both on a");
+  it("follow and sticky both leave a killed active; after a failback only follow returns", {
+    timeout: 300_000,
+  }, async () => {
+    const p = await settledPair();
+    const u = urls(p);
+    const follow = connect({ servers: [u.a, u.b], policy: "follow", ...fast });
+    const sticky = connect({ servers: [u.a, u.b], policy: "sticky", ...fast });
+    const fSeen = record(follow);
+    const sSeen = record(sticky);
+    await waitFor(() => follow.current === u.a && sticky.current === u.a, 5000, "both on a");
 
-      await p.kill("a");
-      await waitFor(() => follow.current === u.b && sticky.current === u.b, 10_000, "both on b");
-      expect((await p.role("b")).status).toBe(200);
-      expect(fSeen).toEqual([`active ${u.a}`, `switch ${u.a} -> ${u.b}`, `active ${u.b}`]);
-      expect(sSeen).toEqual(fSeen);
+    await p.kill("a");
+    await waitFor(() => follow.current === u.b && sticky.current === u.b, 10_000, "both on b");
+    expect((await p.role("b")).status).toBe(200);
+    expect(fSeen).toEqual([`active ${u.a}`, `switch ${u.a} -> ${u.b}`, `active ${u.b}`]);
+    expect(sSeen).toEqual(fSeen);
 
-      // a comes back (fenced by b); the operator hands the calls back with recover's steps up to
-      // the handback, without the step that tells clients to reconnect.
-      p.start("a");
-      await waitFor(async () => (await p.status("a")).node.mode !== "STARTING", 30_000, "a up");
-      for (let step = 1; step <= 6; step++) {
-        const r = await p.cli(["recover", "--step", "--queues-paused", "--by", "tester"]);
-        expect(r.code, `step ${step}: ${r.stdout}\n${r.stderr}`).toBe(0);
-      }
-      await waitFor(() => follow.current === u.a, 20_000, `follow back on a\n${p.dump()}`);
-      expect(fSeen.slice(3)).toEqual([`switch ${u.b} -> ${u.a}`, `active ${u.a}`]);
-      // Sticky stays on b: b still answers (standing by) and never gets a fence.
-      await new Promise((r) => setTimeout(r, 1500));
-      expect(sticky.current).toBe(u.b);
-      expect(sSeen).toHaveLength(3);
-      expect(sticky.servers.find((v) => v.url === u.b)).toMatchObject({
-        state: "up",
-        mode: "STANDBY",
-      });
-    },
-  );
+    // a comes back fenced by b; the operator lifts the fences and hands the calls back (what
+    // recover's unfence and handback steps do), without telling clients to reconnect. The
+    // agents must be done within the helper's 120 s, so this takes the short way.
+    p.start("a");
+    await waitFor(async () => (await p.status("a")).node.mode !== "STARTING", 30_000, "a up");
+    for (const args of [
+      ["clear-fence", "b"],
+      ["clear-fence", "a"],
+    ]) {
+      const r = await p.cli([...args, "--by", "tester"]);
+      expect(r.code, `${args.join(" ")}: ${r.stdout}\n${r.stderr}`).toBe(0);
+    }
+    await waitFor(async () => (await p.status("a")).node.mode === "STANDBY", 20_000, "a standby");
+    const sw = await p.cli(["switchover", "--to", "a", "--by", "tester"]);
+    expect(sw.code, `${sw.stdout}\n${sw.stderr}`).toBe(0);
+    await waitFor(() => follow.current === u.a, 20_000, `follow back on a\n${p.dump()}`);
+    expect(fSeen.slice(3)).toEqual([`switch ${u.b} -> ${u.a}`, `active ${u.a}`]);
+    // Sticky stays on b: b still answers (standing by) and never gets a fence.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(sticky.current).toBe(u.b);
+    expect(sSeen).toHaveLength(3);
+    expect(sticky.servers.find((v) => v.url === u.b)).toMatchObject({
+      state: "up",
+      mode: "STANDBY",
+    });
+  });
 
   it("reports lost when both nodes are down, and restored when one comes back", SLOW, async () => {
     const p = await settledPair();
