@@ -4,9 +4,12 @@
  */
 import { hostname as osHostname } from "node:os";
 import type { FastifyInstance } from "fastify";
+import { registerClientMetrics } from "../api/client-metrics.js";
 import { EventHub, registerEventRoutes } from "../api/event-hub.js";
 import { AgentMetrics } from "../api/metrics.js";
 import { type ApiTlsOptions, createApiServer, listenApi } from "../api/server.js";
+import { servingEvents } from "../api/serving-events.js";
+import { registerStandbyRedirect } from "../api/standby-redirect.js";
 import type { ProbeStatusView, StatusDocument } from "../api/status-types.js";
 import { readApiTls } from "../api/tls-files.js";
 import type { QueueControl } from "../asterisk/index.js";
@@ -53,7 +56,7 @@ export class Agent {
   readonly #scheduler: ProbeScheduler;
   readonly #metrics: AgentMetrics;
   readonly #api: FastifyInstance;
-  readonly #events = new EventHub();
+  readonly #events: EventHub;
   readonly #transitions: TransitionBus;
   readonly #startedAt = new Date();
   readonly #name: string;
@@ -75,6 +78,8 @@ export class Agent {
     this.#clusterHash = options.clusterHash ?? null;
     this.#name = config.node.name ?? options.hostname ?? osHostname();
     this.#transitions = new TransitionBus(logger);
+    this.#events = new EventHub({ maxClients: config.api.maxEventStreams });
+    this.#transitions.add(servingEvents(this.#events));
     const host = options.hostname ?? osHostname();
     const defaults = config.probeDefaults;
     const probes: MonitoredProbe[] = Object.entries(config.probes).map(([name, p]) => ({
@@ -92,6 +97,7 @@ export class Agent {
       onChange: () => this.#updateMode(),
     });
     this.#metrics = new AgentMetrics(() => this.status());
+    registerClientMetrics(this.#metrics.registry, this.#events);
     this.#scheduler = new ProbeScheduler(
       probes.map((p) => ({
         name: p.name,
@@ -126,6 +132,15 @@ export class Agent {
         if (Date.now() - lastRefusal < 10_000) return;
         lastRefusal = Date.now();
         logger.warn({ event: "tls_refused", remote }, reason);
+      },
+    });
+    registerStandbyRedirect(this.#api, {
+      paths: config.api.clientPaths,
+      serving: () => this.#serving,
+      servingUrl: () => {
+        const active = this.#activeNode();
+        if (active === null || active === this.#name) return null;
+        return config.cluster?.nodes.find((n) => n.name === active)?.api ?? null;
       },
     });
     registerEventRoutes(this.#api, this.#events, () => ({

@@ -73,4 +73,66 @@ describe("GET /v1/events", () => {
     const s = openEventStream(await start(hub));
     await until(() => s.raw().includes(": keep-alive"), "a keep-alive");
   });
+
+  it("uses the keep-alive a client asks for, clamped to 1-60 s, as an event, and says so in hello", async () => {
+    const hub = new EventHub();
+    const url = await start(hub);
+    const fast = openEventStream(`${url}?keepalive=10`);
+    const slow = openEventStream(`${url}?keepalive=999999`);
+    await until(() => fast.frames.length === 1 && slow.frames.length === 1, "both hellos");
+    expect(fast.frames[0]?.data.keepAliveMs).toBe(1000);
+    expect(slow.frames[0]?.data.keepAliveMs).toBe(60_000);
+    // Asked for, the keep-alive is an event, which a browser's EventSource can see.
+    await until(() => fast.raw().includes("event: keep-alive\ndata: {}"), "a keep-alive after 1 s");
+  });
+});
+
+describe("GET /v1/clients", () => {
+  it("lists identified streams, records the node each follows, and drops closed ones", async () => {
+    const hub = new EventHub();
+    const url = await start(hub);
+    const base = url.replace("/v1/events", "");
+    const console1 = openEventStream(
+      `${url}?session=s1&client=console-1&version=2.1.0&policy=sticky`,
+    );
+    const anonymous = openEventStream(url);
+    await until(() => hub.clients === 2, "two streams");
+    const follow = await fetch(`${base}/v1/clients/follow`, {
+      method: "POST",
+      body: JSON.stringify({ session: "s1", follows: "b" }),
+    });
+    expect(follow.status).toBe(200);
+    expect(follow.headers.get("access-control-allow-origin")).toBe("*");
+    const doc = (await (await fetch(`${base}/v1/clients`)).json()) as Record<string, unknown>;
+    expect(doc).toMatchObject({
+      node: "a",
+      streams: 2,
+      clients: [
+        { session: "s1", name: "console-1", version: "2.1.0", policy: "sticky", follows: "b" },
+        { session: null, name: null, policy: null, follows: null, remote: "127.0.0.1" },
+      ],
+    });
+    console1.close();
+    anonymous.close();
+    await until(() => hub.clients === 0, "streams closed");
+    const after = (await (await fetch(`${base}/v1/clients`)).json()) as { clients: unknown[] };
+    expect(after.clients).toEqual([]);
+  });
+
+  it("answers 404 for an unknown session and 400 for a malformed report", async () => {
+    const base = (await start(new EventHub())).replace("/v1/events", "");
+    const post = (body: string) =>
+      fetch(`${base}/v1/clients/follow`, { method: "POST", body }).then(async (r) => ({
+        status: r.status,
+        body: (await r.json()) as { error?: string },
+      }));
+    const unknown = await post(JSON.stringify({ session: "nope", follows: "a" }));
+    expect(unknown).toEqual({
+      status: 404,
+      body: { error: 'no open event stream has session "nope"' },
+    });
+    const bad = await post("not json");
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatch(/^expected \{"session"/);
+  });
 });

@@ -6,6 +6,8 @@
  */
 import type { ServerResponse } from "node:http";
 import type { FastifyInstance } from "fastify";
+import type { ClientsDocument, ConnectedClient, FollowReport } from "./client-wire.js";
+import { FOLLOW_PATH, IDENTITY_PARAMS } from "./client-wire.js";
 
 /**
  * One client event.
@@ -17,7 +19,7 @@ import type { FastifyInstance } from "fastify";
  */
 export interface ClientEvent {
   id: number;
-  event: "hello" | "role" | "switchover" | "reconnect";
+  event: "hello" | "role" | "serving" | "switchover" | "reconnect";
   data: object;
 }
 
@@ -42,7 +44,7 @@ export interface EventHubOptions {
  * ```
  */
 export class EventHub {
-  readonly #streams = new Set<ServerResponse>();
+  readonly #streams = new Map<ServerResponse, ConnectedClient>();
   readonly #recent: ClientEvent[] = [];
   readonly #replay: number;
   readonly maxClients: number;
@@ -66,13 +68,16 @@ export class EventHub {
     this.#recent.push(e);
     if (this.#recent.length > this.#replay) this.#recent.shift();
     const frame = frameOf(e);
-    for (const stream of this.#streams) stream.write(frame);
+    for (const stream of this.#streams.keys()) stream.write(frame);
     return e;
   }
 
-  /** Adds a stream, replaying events after `lastId` (the caller keeps to `maxClients`). */
-  attach(stream: ServerResponse, lastId: number | null): void {
-    this.#streams.add(stream);
+  /**
+   * Adds a stream with who opened it, replaying events after `lastId` (the caller keeps to
+   * `maxClients`).
+   */
+  attach(stream: ServerResponse, lastId: number | null, client: ConnectedClient): void {
+    this.#streams.set(stream, client);
     if (lastId !== null) for (const e of this.#recent) if (e.id > lastId) stream.write(frameOf(e));
   }
 
@@ -83,8 +88,24 @@ export class EventHub {
 
   /** Ends every stream (the agent is stopping). */
   closeAll(): void {
-    for (const stream of this.#streams) stream.end();
+    for (const stream of this.#streams.keys()) stream.end();
     this.#streams.clear();
+  }
+
+  /** Records the node a client follows now; false when no open stream has that session. */
+  follow(report: FollowReport): boolean {
+    let found = false;
+    for (const client of this.#streams.values()) {
+      if (client.session !== report.session) continue;
+      client.follows = report.follows;
+      found = true;
+    }
+    return found;
+  }
+
+  /** The open streams' clients, oldest first. */
+  connected(): ConnectedClient[] {
+    return [...this.#streams.values()].map((c) => ({ ...c }));
   }
 
   /** The id the next event will get (the `hello` frame carries the last one sent). */
@@ -97,9 +118,23 @@ function frameOf(e: { id: number; event: string; data: object }): string {
   return `id: ${e.id}\nevent: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`;
 }
 
+/** Longest and shortest keep-alive interval a client may ask for, in ms. */
+const KEEP_ALIVE_RANGE = { min: 1000, max: 60_000 } as const;
+
+/** Identity fields are free text from the network: keep them short and printable. */
+function identityField(value: unknown): string | null {
+  if (typeof value !== "string" || value === "") return null;
+  return value.replace(/[^\x20-\x7e]/g, "").slice(0, 80) || null;
+}
+
+/** A cross-origin console (served by the other node) must be able to read the stream. */
+const CORS = { "access-control-allow-origin": "*" } as const;
+
 /**
- * Registers `GET /v1/events`. Each stream starts with a `hello` event carrying `hello()`
- * (the node's current role), then every published event.
+ * Registers `GET /v1/events`, `GET /v1/clients` and `POST /v1/clients/follow`. Each stream
+ * starts with a `hello` event carrying `hello()` (the node's current role) and the stream's
+ * keep-alive interval, then every published event. A client identifies itself with the
+ * {@link IDENTITY_PARAMS} query parameters and reports the node it follows to `FOLLOW_PATH`.
  *
  * @example
  * ```ts
@@ -109,14 +144,22 @@ function frameOf(e: { id: number; event: string; data: object }): string {
 export function registerEventRoutes(
   app: FastifyInstance,
   hub: EventHub,
-  hello: () => object,
+  hello: () => { node: string } & object,
 ): void {
   app.get("/v1/events", async (req, reply) => {
     const header = req.headers["last-event-id"];
     const lastId = typeof header === "string" && /^\d+$/.test(header) ? Number(header) : null;
+    const query = (req.query ?? {}) as Record<string, unknown>;
+    const asked = Number(query[IDENTITY_PARAMS.keepAlive]);
+    const keepAliveMs = Number.isFinite(asked)
+      ? Math.min(KEEP_ALIVE_RANGE.max, Math.max(KEEP_ALIVE_RANGE.min, Math.round(asked)))
+      : hub.keepAliveMs;
     const raw = reply.raw;
     if (hub.clients >= hub.maxClients) {
-      return reply.code(503).send({ error: `too many event streams (${hub.maxClients})` });
+      return reply
+        .code(503)
+        .headers(CORS)
+        .send({ error: `too many event streams (${hub.maxClients})` });
     }
     reply.hijack();
     // The API's request timeout must not cut a stream that is meant to stay open.
@@ -126,10 +169,23 @@ export function registerEventRoutes(
       "cache-control": "no-store",
       connection: "keep-alive",
       "x-accel-buffering": "no",
+      ...CORS,
     });
-    raw.write(`retry: 1000\n${frameOf({ id: hub.lastId, event: "hello", data: hello() })}`);
-    hub.attach(raw, lastId);
-    const keepAlive = setInterval(() => raw.write(": keep-alive\n\n"), hub.keepAliveMs);
+    const data = { ...hello(), keepAliveMs };
+    raw.write(`retry: 1000\n${frameOf({ id: hub.lastId, event: "hello", data })}`);
+    hub.attach(raw, lastId, {
+      session: identityField(query[IDENTITY_PARAMS.session]),
+      name: identityField(query[IDENTITY_PARAMS.name]),
+      version: identityField(query[IDENTITY_PARAMS.version]),
+      policy: identityField(query[IDENTITY_PARAMS.policy]),
+      follows: null,
+      remote: req.ip,
+      since: new Date().toISOString(),
+    });
+    // A browser's EventSource hides comments, so a client that asked for a keep-alive interval
+    // (to detect a silent stream) gets it as an event it can see.
+    const ping = Number.isFinite(asked) ? "event: keep-alive\ndata: {}\n\n" : ": keep-alive\n\n";
+    const keepAlive = setInterval(() => raw.write(ping), keepAliveMs);
     keepAlive.unref();
     const done = (): void => {
       clearInterval(keepAlive);
@@ -137,5 +193,42 @@ export function registerEventRoutes(
     };
     raw.on("close", done);
     raw.on("error", done);
+  });
+
+  app.get("/v1/clients", async (_req, reply) => {
+    const doc: ClientsDocument = {
+      node: hello().node,
+      streams: hub.clients,
+      clients: hub.connected(),
+    };
+    return reply.headers(CORS).send(doc);
+  });
+
+  // Browsers send this as a simple text/plain request (no preflight); Fastify reads it as text.
+  app.post(FOLLOW_PATH, async (req, reply) => {
+    let body: unknown = req.body;
+    try {
+      if (typeof body === "string") body = JSON.parse(body);
+    } catch {
+      body = null;
+    }
+    const report = body as Partial<FollowReport> | null;
+    const session = identityField(report?.session);
+    const follows = report?.follows === null ? null : identityField(report?.follows);
+    if (!session || (follows === null && report?.follows !== null)) {
+      return reply
+        .code(400)
+        .headers(CORS)
+        .send({
+          error: `expected {"session": ID, "follows": NODE or null}, got ${JSON.stringify(body)?.slice(0, 200)}`,
+        });
+    }
+    const known = hub.follow({ session, follows });
+    return reply
+      .code(known ? 200 : 404)
+      .headers(CORS)
+      .send(
+        known ? { session, follows } : { error: `no open event stream has session "${session}"` },
+      );
   });
 }

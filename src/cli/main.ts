@@ -5,6 +5,7 @@ import { Command, CommanderError } from "commander";
 import { isTandemError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { registerAgent } from "./commands/agent.js";
+import { registerClients } from "./commands/clients.js";
 import { registerConfig } from "./commands/config.js";
 import { registerDelay } from "./commands/delay.js";
 import { registerInit } from "./commands/init.js";
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerStatus(program);
   registerOperatorCommands(program);
   registerRecover(program);
+  registerClients(program);
   registerLog(program);
   registerConfig(program);
   registerStamp(program);

@@ -24,6 +24,8 @@ describe("loadConfig", () => {
       requestTimeout: 2500,
       headersTimeout: 2000,
       maxConnections: 1000,
+      maxEventStreams: 100,
+      clientPaths: [],
     });
     expect(config.log).toEqual({ level: "info", pretty: "auto" });
     expect(config.probeDefaults).toEqual({ interval: 2000, timeout: 750, fall: 2, rise: 2 });

@@ -594,6 +594,17 @@ export const configSchema = z
             "Most connections open at once; further connections are closed as soon as they are accepted. The agent's open-file limit must be higher (systemd `LimitNOFILE`).",
         }),
         tls: apiTls.optional(),
+        maxEventStreams: z.number().int().min(1).max(100_000).default(100).meta({
+          description:
+            "Most `GET /v1/events` streams open at once; more are answered 503. Each open stream costs a file descriptor.",
+        }),
+        clientPaths: z
+          .array(z.string().regex(/^\/[^?#]*$/, { message: 'expected a path such as "/console"' }))
+          .default([])
+          .meta({
+            description:
+              "Path prefixes of client pages and APIs: on a node that does not serve, a request under one is answered 307 to the serving node.",
+          }),
       })
       .prefault({})
       .meta({ description: "The agent's HTTP API." }),

@@ -1,6 +1,7 @@
 /**
  * The operator's side of the control API: signed requests to one node's agent.
  */
+import type { ClientsDocument } from "../api/client-wire.js";
 import type { StatusDocument } from "../api/status-types.js";
 import type { CommandOutcome } from "../cluster/cluster-node.js";
 import type { FailoverLogEntry } from "../cluster/failover-log.js";
@@ -88,6 +89,11 @@ export class OperatorClient {
   /** Tells this node's event-stream clients to reconnect to `to`. */
   notifyReconnect(to: string, reason: string, by: string): Promise<unknown> {
     return this.#signed(CONTROL_PATHS.notify, { event: "reconnect", to, reason, by });
+  }
+
+  /** The clients connected to this node's event stream (`GET /v1/clients`). */
+  clients(): Promise<ClientsDocument> {
+    return this.#request<ClientsDocument>("GET", "/v1/clients");
   }
 
   /** The latest failover-log entries of this node. */

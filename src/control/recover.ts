@@ -10,6 +10,7 @@
  */
 import type { StatusDocument } from "../api/status-types.js";
 import { RecoverStepError } from "../errors.js";
+import { describeClient, notFollowing, readClients } from "./clients.js";
 import { describePair, type NodeReading, type PairClient, soleActive } from "./pair-client.js";
 
 /**
@@ -70,6 +71,8 @@ export interface RecoverIO {
   queuesPausedConfirmed: boolean;
   /** How long to wait for the pair to settle after a command, in ms. */
   settleMs: number;
+  /** How long the reconnect step waits for identified clients to follow the node, in ms. @default 10000 */
+  clientsWaitMs?: number;
 }
 
 /**
@@ -283,6 +286,7 @@ export async function runStep(
       });
       if (results.every((res) => res.status === "rejected"))
         fail("no node could notify its clients");
+      messages.push(...(await waitForClients(pair, r, io.clientsWaitMs ?? 10_000)));
       return report("done");
     }
     case "rearm": {
@@ -312,5 +316,35 @@ export async function runStep(
       messages.push(describePair(settled));
       return report("done");
     }
+  }
+}
+
+/**
+ * Waits until every identified client follows `node`, or `timeoutMs` passes; says how many
+ * moved and names those that did not. A client that stays behind does not stop the recovery:
+ * the calls are already on `node`, and re-arming takeover matters more than one console.
+ */
+async function waitForClients(
+  pair: PairClient,
+  node: string,
+  timeoutMs: number,
+): Promise<string[]> {
+  const started = Date.now();
+  for (;;) {
+    const readings = await readClients(pair);
+    const behind = notFollowing(readings, node);
+    const sessions = new Set(
+      readings.flatMap((x) => x.doc?.clients.map((c) => c.session) ?? []).filter((c) => c !== null),
+    );
+    if (behind.length === 0) {
+      const took = ((Date.now() - started) / 1000).toFixed(1);
+      return [`${sessions.size} identified client(s) follow "${node}" (checked in ${took} s)`];
+    }
+    if (Date.now() - started >= timeoutMs) {
+      return [
+        `${behind.length} of ${sessions.size} identified client(s) did not move to "${node}" within ${Math.round(timeoutMs / 1000)} s: ${behind.map(describeClient).join(", ")}`,
+      ];
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

@@ -29,6 +29,7 @@ interface RecoverOptions extends PairCommandOptions {
   abort?: boolean;
   plan?: boolean;
   settle: string;
+  clientsWait: string;
 }
 
 /** Registers `tandem recover`. */
@@ -53,6 +54,11 @@ export function registerRecover(program: Command): void {
     .option("--abort", "stop a recovery: re-arm takeover on both nodes and forget progress")
     .option("--plan", "print the steps and how far a recovery got, change nothing")
     .option("--settle <seconds>", "how long to wait for the pair after each command", "15")
+    .option(
+      "--clients-wait <seconds>",
+      "how long the reconnect step waits for identified clients to follow the recovered node",
+      "10",
+    )
     .addHelpText(
       "after",
       `\nSteps:\n${RECOVER_STEPS.map((s, i) => `  ${i + 1}. ${s.padEnd(14)}${stepTitle(s, "R", "S")}`).join("\n")}\n(R: the node being recovered; S: the ACTIVE node that carried the calls.)\n\nEach step checks its result before the next one starts. Interrupt with Ctrl-C between steps;\na step that finds a problem stops the procedure and says what to fix. Running recover again\nresumes at the first step not done. Exit codes: 0 recovered (or nothing to recover),\n1 a step stopped, 2 bad usage or config, 3 an agent unreachable.`,
@@ -66,6 +72,11 @@ async function recoverCommand(opts: RecoverOptions): Promise<number> {
   const settleSeconds = Number(opts.settle);
   if (!(settleSeconds > 0))
     throw new UsageError(`--settle "${opts.settle}" must be a number of seconds above 0`);
+  const clientsWaitSeconds = Number(opts.clientsWait);
+  if (!(clientsWaitSeconds >= 0))
+    throw new UsageError(
+      `--clients-wait "${opts.clientsWait}" must be a number of seconds, 0 or more`,
+    );
   const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
   if (!interactive && !opts.yes && !opts.step && !opts.plan && !opts.abort) {
     throw new UsageError(
@@ -166,6 +177,7 @@ async function recoverCommand(opts: RecoverOptions): Promise<number> {
           confirm: interactive ? ask : async () => false,
           queuesPausedConfirmed: opts.queuesPaused === true,
           settleMs: settleSeconds * 1000,
+          clientsWaitMs: clientsWaitSeconds * 1000,
         });
       } catch (err) {
         if (err instanceof Interrupted) {
