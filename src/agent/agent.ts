@@ -263,6 +263,12 @@ export class Agent {
         this.#logger.warn({ event: "operator_rejected", remote }, reason);
       },
     });
+    const { registerDoctorRoutes } = await import("../doctor/routes.js");
+    registerDoctorRoutes(this.#api, {
+      secret: cluster.secret,
+      selfName: this.#name,
+      config: this.#config,
+    });
     this.#cluster = node;
   }
 

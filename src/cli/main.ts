@@ -7,6 +7,7 @@ import { VERSION } from "../version.js";
 import { registerAgent } from "./commands/agent.js";
 import { registerConfig } from "./commands/config.js";
 import { registerDelay } from "./commands/delay.js";
+import { registerDoctor } from "./commands/doctor.js";
 import { registerLog } from "./commands/log.js";
 import { registerOperatorCommands } from "./commands/operator.js";
 import { registerQload } from "./commands/qload.js";
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerQload(program);
   registerReport(program);
   registerVersion(program);
+  registerDoctor(program);
   for (const command of program.commands) applyExitOverride(command);
   return program;
 }
