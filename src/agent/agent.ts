@@ -8,7 +8,7 @@ import { EventHub, registerEventRoutes } from "../api/event-hub.js";
 import { AgentMetrics } from "../api/metrics.js";
 import { createApiServer, listenApi } from "../api/server.js";
 import type { ProbeStatusView, StatusDocument } from "../api/status-types.js";
-import type { ClusterNode } from "../cluster/cluster-node.js";
+import type { ClusterNode, HeartbeatSample } from "../cluster/cluster-node.js";
 import { clusterStatus } from "../cluster/status.js";
 import type { Config } from "../config/schema.js";
 import type { CheckResult } from "../control/routes.js";
@@ -88,6 +88,7 @@ export class Agent {
       onChange: () => this.#updateMode(),
     });
     this.#metrics = new AgentMetrics(() => this.status());
+    this.#transitions.add(this.#metrics);
     this.#scheduler = new ProbeScheduler(
       probes.map((p) => ({
         name: p.name,
@@ -225,6 +226,7 @@ export class Agent {
         `node "${this.#name}" starts ${node.state.mode}: ${node.state.reason}; it takes no calls until an operator runs "tandem recover" or "tandem clear-fence ${this.#name}"`,
       );
     }
+    node.on("heartbeat", (sample: HeartbeatSample) => this.#metrics.observeHeartbeat(sample));
     node.on("mode", (effect: { mode: Mode; serving: boolean; reason: string }) => {
       this.#enterMode(effect.mode, effect.serving, effect.reason);
     });
@@ -458,6 +460,7 @@ export class Agent {
         term: this.#cluster?.state.term ?? null,
         reason,
         at: new Date().toISOString(),
+        cause: this.#cluster ? (this.#cluster.state.lastTransition?.cause ?? "start") : "health",
       });
     }
     if (mode === from) return;
