@@ -5,6 +5,7 @@ import { Command, CommanderError } from "commander";
 import { isTandemError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { registerAgent } from "./commands/agent.js";
+import { registerCheck } from "./commands/check.js";
 import { registerConfig } from "./commands/config.js";
 import { registerDelay } from "./commands/delay.js";
 import { registerDoctor } from "./commands/doctor.js";
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerVersion(program);
   registerDoctor(program);
+  registerCheck(program);
   for (const command of program.commands) applyExitOverride(command);
   return program;
 }
