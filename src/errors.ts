@@ -217,3 +217,11 @@ export const PeerMessageError = defineError(
   1,
   "A peer request or reply carried a body that is not the expected message: not JSON, not a valid peer view or fence term, or larger than the limit.",
 );
+
+/** `tandem bundle` could not write its archive. */
+export const BundleWriteError = defineError(
+  "TANDEM_ERR_BUNDLE_WRITE",
+  Error,
+  1,
+  "`tandem bundle` could not write its archive: the output directory does not exist, is not writable, or the file already exists.",
+);

@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Pair, startPair } from "./helpers/pair.js";
-import { runTandem } from "./helpers/processes.js";
+import { runTandem, waitFor } from "./helpers/processes.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -73,6 +73,13 @@ describe("tandem doctor on a real pair", () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^OK {2}a\/secret/m);
     expect(text.stdout).toMatch(/doctor on a: \d+ OK, 0 WARN, 0 FAIL/);
+
+    // The Nagios plugin agrees: one node serves.
+    const nagios = await runTandem(["check", "--url", `http://127.0.0.1:${p.ports.b}`]);
+    expect(nagios.stdout).toMatch(
+      /^TANDEM OK - b STANDBY, a ACTIVE serving \(term \d+\) \| serving_nodes=1;;;0;2 serving=0;;;0;1 peer_reachable=1;;;0;1 /,
+    );
+    expect(nagios.code).toBe(0);
   }, 120_000);
 
   it("FAILs with a fix when the peer is down, a hook cannot start, or the cluster sections differ", async () => {
@@ -109,6 +116,22 @@ describe("tandem doctor on a real pair", () => {
         /cannot ask b's agent at http:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED/,
       ),
     });
+
+    // Nagios: a still serves but has lost its peer (WARNING); b's agent does not answer (UNKNOWN).
+    await waitFor(
+      async () => (await runTandem(["check", "--url", `http://127.0.0.1:${p.ports.a}`])).code === 1,
+      20_000,
+      "tandem check WARNING on a",
+    );
+    const warn = await runTandem(["check", "--url", `http://127.0.0.1:${p.ports.a}`]);
+    expect(warn.stdout).toMatch(
+      /^TANDEM WARNING - peer "b" unreachable .*\| .*peer_reachable=0;;;0;1/,
+    );
+    const unknown = await runTandem(["check", "--url", `http://127.0.0.1:${p.ports.b}`]);
+    expect(unknown.code).toBe(3);
+    expect(unknown.stdout).toMatch(
+      /^TANDEM UNKNOWN - Cannot reach the agent at http:\/\/127\.0\.0\.1:\d+/,
+    );
   }, 120_000);
 
   it("answers --help and reports a missing config as a usage problem", async () => {

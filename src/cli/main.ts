@@ -5,6 +5,7 @@ import { Command, CommanderError } from "commander";
 import { isTandemError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { registerAgent } from "./commands/agent.js";
+import { registerBundle } from "./commands/bundle.js";
 import { registerCheck } from "./commands/check.js";
 import { registerConfig } from "./commands/config.js";
 import { registerDelay } from "./commands/delay.js";
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerVersion(program);
   registerDoctor(program);
   registerCheck(program);
+  registerBundle(program);
   for (const command of program.commands) applyExitOverride(command);
   return program;
 }

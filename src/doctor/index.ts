@@ -12,5 +12,6 @@
  */
 export { nodeChecks } from "./local.js";
 export { type DoctorOptions, runDoctor } from "./pair.js";
+export { renderChecks } from "./render.js";
 export { DOCTOR_PATH, type DoctorReply, registerDoctorRoutes } from "./routes.js";
 export { type CheckStatus, type DoctorCheck, doctorExitCode, worstStatus } from "./types.js";

@@ -3,9 +3,9 @@
  */
 import type { Command } from "commander";
 import { loadConfig } from "../../config/index.js";
-import { type DoctorCheck, doctorExitCode, runDoctor, worstStatus } from "../../doctor/index.js";
+import { doctorExitCode, renderChecks, runDoctor, worstStatus } from "../../doctor/index.js";
 import { UsageError } from "../../errors.js";
-import { type Palette, palette } from "../colors.js";
+import { palette } from "../colors.js";
 import { DEFAULT_CONFIG_PATH } from "../pair-config.js";
 
 interface DoctorOptions {
@@ -34,19 +34,6 @@ export function registerDoctor(program: Command): void {
     .action(async (opts: DoctorOptions) => {
       process.exitCode = await doctorCommand(opts);
     });
-}
-
-/** The doctor's report as text: one line per check, its fix on the next line. */
-export function renderChecks(node: string, checks: readonly DoctorCheck[], c: Palette): string {
-  const width = Math.max(...checks.map((x) => x.id.length));
-  const label = { ok: c.green("OK  "), warn: c.yellow("WARN"), fail: c.red("FAIL") } as const;
-  const lines = checks.flatMap((x) => [
-    `${label[x.status]}  ${x.id.padEnd(width)}  ${x.message}`,
-    ...(x.fix ? [`${" ".repeat(width + 8)}${c.dim(`fix: ${x.fix}`)}`] : []),
-  ]);
-  const count = (s: DoctorCheck["status"]) => checks.filter((x) => x.status === s).length;
-  lines.push(`doctor on ${node}: ${count("ok")} OK, ${count("warn")} WARN, ${count("fail")} FAIL`);
-  return `${lines.join("\n")}\n`;
 }
 
 async function doctorCommand(opts: DoctorOptions): Promise<number> {
