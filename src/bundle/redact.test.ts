@@ -19,6 +19,7 @@ describe("secretsOf and redactText", () => {
       "probes:",
       '  db: { kind: sql, driver: mysql, url: "mysql://asterisk:url-pass-9@db:3306/x" }',
       `  web: { kind: http, url: "http://crm/", headers: { X-Api-Key: "\${file:${join(dir, "ami")}}" } }`,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own reference syntax.
       '  pg: { kind: sql, driver: postgres, url: "postgres://u@h/x", password: "${PGPASS}" }',
       "cluster:",
       "  secret: the-cluster-secret-123",
