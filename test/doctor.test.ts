@@ -71,7 +71,7 @@ describe("tandem doctor on a real pair", () => {
 
     const text = await p.cli(["doctor"]);
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/^OK {2}a\/secret/m);
+    expect(text.stdout).toMatch(/^OK {4}a\/secret/m);
     expect(text.stdout).toMatch(/doctor on a: \d+ OK, 0 WARN, 0 FAIL/);
 
     // The Nagios plugin agrees: one node serves.
