@@ -281,3 +281,11 @@ export const TlsError = defineError(
   3,
   "A TLS connection was refused: the agent's certificate is not signed by the CA given (`--ca` or `api.tls.ca`), names another host or has expired; or a client presented no certificate, or one not signed by `api.tls.ca`, where `api.tls.requireClientCert` asks for one.",
 );
+
+/** `tandem bundle` could not write its archive. */
+export const BundleWriteError = defineError(
+  "TANDEM_ERR_BUNDLE_WRITE",
+  Error,
+  1,
+  "`tandem bundle` could not write its archive: the output directory does not exist, is not writable, or the file already exists.",
+);

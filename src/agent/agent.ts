@@ -13,7 +13,7 @@ import { registerStandbyRedirect } from "../api/standby-redirect.js";
 import type { ProbeStatusView, StatusDocument } from "../api/status-types.js";
 import { readApiTls } from "../api/tls-files.js";
 import type { QueueControl } from "../asterisk/index.js";
-import type { ClusterNode } from "../cluster/cluster-node.js";
+import type { ClusterNode, HeartbeatSample } from "../cluster/cluster-node.js";
 import { clusterStatus } from "../cluster/status.js";
 import type { Config } from "../config/schema.js";
 import type { CheckResult } from "../control/routes.js";
@@ -98,6 +98,7 @@ export class Agent {
     });
     this.#metrics = new AgentMetrics(() => this.status());
     registerClientMetrics(this.#metrics.registry, this.#events);
+    this.#transitions.add(this.#metrics);
     this.#scheduler = new ProbeScheduler(
       probes.map((p) => ({
         name: p.name,
@@ -268,6 +269,7 @@ export class Agent {
         `node "${this.#name}" starts ${node.state.mode}: ${node.state.reason}; it takes no calls until an operator runs "tandem recover" or "tandem clear-fence ${this.#name}"`,
       );
     }
+    node.on("heartbeat", (sample: HeartbeatSample) => this.#metrics.observeHeartbeat(sample));
     node.on("mode", (effect: { mode: Mode; serving: boolean; reason: string }) => {
       this.#enterMode(effect.mode, effect.serving, effect.reason);
     });
@@ -305,6 +307,12 @@ export class Agent {
         lastRejection = Date.now();
         this.#logger.warn({ event: "operator_rejected", remote }, reason);
       },
+    });
+    const { registerDoctorRoutes } = await import("../doctor/routes.js");
+    registerDoctorRoutes(this.#api, {
+      secret: cluster.secret,
+      selfName: this.#name,
+      config: this.#config,
     });
     this.#cluster = node;
   }
@@ -508,6 +516,7 @@ export class Agent {
         term: this.#cluster?.state.term ?? null,
         reason,
         at: new Date().toISOString(),
+        cause: this.#cluster ? (this.#cluster.state.lastTransition?.cause ?? "start") : "health",
       });
     }
     if (mode === from) return;

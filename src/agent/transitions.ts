@@ -22,6 +22,11 @@ export interface RoleTransition {
   reason: string;
   /** Wall-clock time of the change (ISO 8601). */
   at: string;
+  /**
+   * What kind of event caused it: the engine's event (`takeover`, `self-fence`, `command`,
+   * `conflict`, `peer-fence`, …) in a pair, `health` for a standalone node.
+   */
+  cause?: string;
 }
 
 /** Something that acts on role changes. */

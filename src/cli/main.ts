@@ -5,9 +5,12 @@ import { Command, CommanderError } from "commander";
 import { isTandemError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { registerAgent } from "./commands/agent.js";
+import { registerBundle } from "./commands/bundle.js";
+import { registerCheck } from "./commands/check.js";
 import { registerClients } from "./commands/clients.js";
 import { registerConfig } from "./commands/config.js";
 import { registerDelay } from "./commands/delay.js";
+import { registerDoctor } from "./commands/doctor.js";
 import { registerInit } from "./commands/init.js";
 import { registerLog } from "./commands/log.js";
 import { registerOperatorCommands } from "./commands/operator.js";
@@ -38,6 +41,9 @@ export function buildProgram(): Command {
   registerReport(program);
   registerVersion(program);
   registerInit(program);
+  registerDoctor(program);
+  registerCheck(program);
+  registerBundle(program);
   for (const command of program.commands) applyExitOverride(command);
   return program;
 }

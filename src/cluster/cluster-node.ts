@@ -43,6 +43,21 @@ export interface CommandOutcome {
   term: number;
 }
 
+/**
+ * One answered heartbeat, emitted as `heartbeat` for the metrics.
+ *
+ * @example
+ * ```ts
+ * node.on("heartbeat", (h: HeartbeatSample) => histogram.observe({ peer: h.peer }, h.rttMs / 1000));
+ * ```
+ */
+export interface HeartbeatSample {
+  peer: string;
+  rttMs: number;
+  /** The peer's wall clock minus this node's, in milliseconds (± half the round trip). */
+  skewMs: number;
+}
+
 /** Options of {@link ClusterNode.create}. */
 export interface ClusterNodeOptions {
   cluster: ClusterConfig;
@@ -255,8 +270,18 @@ export class ClusterNode extends EventEmitter {
       if (this.#unsaved > 0) await this.#saved;
       if (this.#stopped) return;
       const sentAt = this.#now();
-      const result = await client.heartbeat(viewOf(this.#state, Date.now()));
+      const wallSentAt = Date.now();
+      const result = await client.heartbeat(viewOf(this.#state, wallSentAt));
       if (this.#stopped) return;
+      if (result.ok) {
+        // For /metrics: the round trip, and the peer's clock against the midpoint of ours.
+        const wallReceivedAt = Date.now();
+        this.emit("heartbeat", {
+          peer: name,
+          rttMs: this.#now() - sentAt,
+          skewMs: result.view.wallClockMs - (wallSentAt + wallReceivedAt) / 2,
+        } satisfies HeartbeatSample);
+      }
       this.#apply(
         result.ok
           ? {

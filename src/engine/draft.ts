@@ -133,7 +133,7 @@ export function enter(d: Draft, to: Mode, why: Because): boolean {
   if (from === to) return false;
   s.mode = to;
   s.reason = why.reason;
-  s.lastTransition = { at: d.now, from, to, reason: why.reason };
+  s.lastTransition = { at: d.now, from, to, reason: why.reason, cause: why.event };
   d.transitions += 1;
   if (to !== "ACTIVE") {
     s.flags.fencingPeer = null;

@@ -311,7 +311,8 @@ export interface EngineState {
   awaitingPeer: string | null;
   /** Log keys already reported for the current episode, so a condition is logged once. */
   reported: string[];
-  lastTransition: { at: number; from: Mode; to: Mode; reason: string } | null;
+  /** The latest mode change; `cause` is the engine event behind it (`takeover`, `self-fence`, `command`, …). */
+  lastTransition: { at: number; from: Mode; to: Mode; reason: string; cause: string } | null;
   /** What this node knows of the quorum's leader key; `null` without a quorum. */
   quorum: QuorumState | null;
 }
