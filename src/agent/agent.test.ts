@@ -155,7 +155,12 @@ describe("Agent with real probes and its HTTP API", () => {
     await new Promise<void>((r) => socket.once("connect", () => r()));
     socket.write("GET /v1/status HTTP/1.1\r\nHost: x\r\n");
     const t0 = Date.now();
+    let answer = "";
+    socket.on("data", (d: Buffer) => {
+      answer += d.toString();
+    });
     await new Promise<void>((r) => socket.once("close", () => r()));
     expect(Date.now() - t0).toBeLessThan(3000);
+    expect(answer).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
   });
 });
