@@ -113,7 +113,7 @@ describe("tandem doctor on a real pair", () => {
     expect(byId(d, "b/agent")).toMatchObject({
       status: "fail",
       message: expect.stringMatching(
-        /cannot ask b's agent at http:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED/,
+        /cannot ask b's agent at http:\/\/127\.0\.0\.1:\d+: connection refused/,
       ),
     });
 

@@ -27,6 +27,8 @@ describe("api section checks", () => {
       requestTimeout: 5000,
       headersTimeout: 2000,
       maxConnections: 1000,
+      maxEventStreams: 100,
+      clientPaths: [],
     });
   });
 
