@@ -6,6 +6,7 @@
  * that wish becomes a campaign for the key, and only the key makes the node ACTIVE.
  */
 import { type Draft, forget, log, logOnce } from "./draft.js";
+import { STARTUP_GRACE_MS } from "./election.js";
 import { liveView, peersOf, takeoverBlocker } from "./facts.js";
 import { stepDown, takeOver } from "./takeover.js";
 import type { EngineState, PeerState, QuorumObservation } from "./types.js";
@@ -235,6 +236,14 @@ function deferTo(d: Draft): PeerState | null {
   const s = d.s;
   const q = s.quorum;
   if (!q) return null;
+  // A better-ranked peer never heard from may only be booting more slowly (both servers back
+  // after a power cut): leave it the start-up grace, as an election without a quorum does.
+  const { fall, intervalMs } = s.options.heartbeat;
+  const graceMisses = Math.max(fall, Math.ceil(STARTUP_GRACE_MS / intervalMs));
+  const booting = peersOf(s).find(
+    (p) => p.rank < s.options.self.rank && p.view === null && p.misses < graceMisses,
+  );
+  if (booting && q.holder === null) return booting;
   const grace = s.options.quorum?.freeGraceMs ?? 0;
   if (q.holder === null && q.freeSince !== null && d.now - q.freeSince >= grace) return null;
   const better = peersOf(s).find((p) => {
