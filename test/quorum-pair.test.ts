@@ -36,7 +36,11 @@ async function quorumPair(etcd: TestEtcd, options: PairOptions = {}): Promise<Pa
   for (const n of ["a", "b"] as const) {
     await waitFor(async () => (await p.status(n).catch(() => null)) !== null, 30_000, `${n} API`);
   }
-  await p.settled();
+  try {
+    await p.settled();
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n${p.dump()}`);
+  }
   return p;
 }
 
@@ -146,8 +150,10 @@ describe("a pair with a quorum on etcd", () => {
     const lostAt = performance.now();
     await waitFor(async () => (await p.role("a")).status === 503, 5000, "a stops serving");
     const stoppedAfter = performance.now() - lostAt;
-    // The last keep-alive was sent at most 500 ms before the loss; the lease lasts 2 s after it.
-    expect(stoppedAfter).toBeLessThan(2000);
+    // etcd's leader renews leases by itself (no raft round) until its election timeout (1 s by
+    // default) tells it the quorum is gone; the holder stops TTL − margin (1.5 s) after sending
+    // the last keep-alive that was confirmed, so at most ~2.5 s after the loss, plus scheduling.
+    expect(stoppedAfter).toBeLessThan(3500);
     await sleep(1000);
     const { doubles } = await sampler.stop();
     expect(doubles).toBe(0);

@@ -252,7 +252,8 @@ function deferTo(d: Draft): PeerState | null {
       p.rank < s.options.self.rank &&
       v !== null &&
       (v.mode === "STANDBY" || v.mode === "STARTING") &&
-      v.healthy &&
+      // A STARTING peer has no health verdict yet; it is given its chance, as in an election.
+      (v.healthy || v.mode === "STARTING") &&
       !v.flags.suspended &&
       !v.handoverTo
     );
