@@ -43,8 +43,8 @@ describe("docs/alerting.md rules", () => {
     const { dir, remove } = tempDir("tandem-rules-");
     cleanups.push(remove);
     writeFile(dir, "tandem.yml", rulesFromDoc());
-    const a = 'instance="a:7701", job="tandem", pair="pbx"';
-    const b = 'instance="b:7701", job="tandem", pair="pbx"';
+    const a = 'instance="a:9701", job="tandem", pair="pbx"';
+    const b = 'instance="b:9701", job="tandem", pair="pbx"';
     writeFile(
       dir,
       "tandem-test.yml",
@@ -78,16 +78,16 @@ tests:
       - eval_time: 60s
         alertname: TandemPeerUnreachable
         exp_alerts:
-          - exp_labels: { severity: warning, instance: "a:7701", job: tandem, pair: pbx, peer: b }
+          - exp_labels: { severity: warning, instance: "a:9701", job: tandem, pair: pbx, peer: b }
             exp_annotations:
-              summary: "a:7701 cannot reach its peer b"
+              summary: "a:9701 cannot reach its peer b"
               description: "Heartbeats to the peer fail: one more failure and nobody can take over."
       - eval_time: 6m
         alertname: TandemFenceWaitsForRecovery
         exp_alerts:
-          - exp_labels: { severity: warning, instance: "b:7701", pair: pbx }
+          - exp_labels: { severity: warning, instance: "b:9701", pair: pbx }
             exp_annotations:
-              summary: "b:7701 is fenced and waits for an operator"
+              summary: "b:9701 is fenced and waits for an operator"
               description: "After a failover the old node stays fenced (manual failback). Run \`tandem recover --config FILE\` when it is healthy again."
   - interval: 5s
     input_series:

@@ -242,8 +242,8 @@ cluster:
   profile: wan
   heartbeat: { fall: 2 }
   nodes:
-    - { name: a, rank: 1, api: "http://127.0.0.1:7701" }
-    - { name: b, rank: 2, api: "http://127.0.0.1:7702" }
+    - { name: a, rank: 1, api: "http://127.0.0.1:17701" }
+    - { name: b, rank: 2, api: "http://127.0.0.1:17702" }
 `,
     );
     const r = await runTandem(["delay", "--config", pair, "--json"]);

@@ -3,7 +3,7 @@
  * "a" ACTIVE, "b" STANDBY, their SIP responders — `tandem status` answers, killing the primary
  * moves the role to "b", and after "a" is started again `tandem recover` hands the role back.
  * The demo runs on free ports in a temporary directory (`--dir`, `--ports`), so the test never
- * touches a demo someone is running on 7701/7702 in this checkout or another.
+ * touches a demo someone is running on the default ports in this checkout or another.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";

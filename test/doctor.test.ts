@@ -36,13 +36,20 @@ function byId(report: Report, id: string) {
 }
 
 describe("tandem doctor on a real pair", () => {
-  it("checks both nodes and the pair, and exits 0 when all is well", async () => {
+  it("checks both nodes and the pair; a pair without quorum or witness gets only that warning", async () => {
     const p = await runningPair();
     const r = await p.cli(["doctor", "--json"]);
     const report = JSON.parse(r.stdout) as Report;
     const notOk = report.checks.filter((c) => c.status !== "ok");
-    expect(notOk, r.stdout).toEqual([]);
-    expect(r.code).toBe(0);
+    // The one thing to tell this pair: a broken link between the nodes makes both serve.
+    expect(
+      notOk.map((c) => [c.id, c.status]),
+      r.stdout,
+    ).toEqual([
+      ["a/quorum", "warn"],
+      ["b/quorum", "warn"],
+    ]);
+    expect(r.code).toBe(1);
     for (const id of [
       "a/secret",
       "a/timers",
@@ -70,9 +77,10 @@ describe("tandem doctor on a real pair", () => {
     expect(byId(report, "pair/reach-a-to-b").message).toMatch(/SIP udp .*SIP tcp/);
 
     const text = await p.cli(["doctor"]);
-    expect(text.code).toBe(0);
+    expect(text.code).toBe(1);
     expect(text.stdout).toMatch(/^OK {4}a\/secret/m);
-    expect(text.stdout).toMatch(/doctor on a: \d+ OK, 0 WARN, 0 FAIL/);
+    expect(text.stdout).toMatch(/^WARN {2}a\/quorum {13}no quorum and no witness/m);
+    expect(text.stdout).toMatch(/doctor on a: \d+ OK, 2 WARN, 0 FAIL/);
 
     // The Nagios plugin agrees: one node serves.
     const nagios = await runTandem(["check", "--url", `http://127.0.0.1:${p.ports.b}`]);

@@ -19,7 +19,7 @@ export interface EventStream {
   close: () => void;
 }
 
-/** Opens `url` (e.g. `http://127.0.0.1:7701/v1/events`) and starts collecting frames. */
+/** Opens `url` (e.g. `http://127.0.0.1:PORT/v1/events`) and starts collecting frames. */
 export function openEventStream(url: string, headers: Record<string, string> = {}): EventStream {
   const frames: SseFrame[] = [];
   let raw = "";
