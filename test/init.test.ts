@@ -57,6 +57,9 @@ function initArgs(dir: string, etc: string, node: "a" | "b", file: string): stri
     peer,
     "--peer-address",
     peerAddress,
+    // Not the default port: nothing here listens, but no test names a demo port.
+    "--port",
+    "17801",
     "--secret-file",
     join(dir, "cluster.secret"),
     "--asterisk-etc",
@@ -93,7 +96,7 @@ describe("tandem init", () => {
     expect(check.stderr).toBe("");
     expect(check).toMatchObject({ code: 0 });
     expect(check.stdout).toContain(
-      `${file}: valid — node "pbx-a", API 0.0.0.0:7701, 9 probes (6 critical, 3 warning)`,
+      `${file}: valid — node "pbx-a", API 0.0.0.0:17801, 9 probes (6 critical, 3 warning)`,
     );
 
     const text = readFileSync(file, "utf8");
