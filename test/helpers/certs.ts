@@ -25,25 +25,32 @@ function files(dir: string, name: string): CertFiles {
   return { crt, key, pem: readFileSync(crt, "utf8"), keyPem: readFileSync(key, "utf8") };
 }
 
+/** `openssl req` arguments for a new P-256 key `name.key` with subject CN=`name`. */
+function newKeyRequest(name: string): string[] {
+  return [
+    "req",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:P-256",
+    "-nodes",
+    "-keyout",
+    `${name}.key`,
+    "-subj",
+    `/CN=${name}`,
+  ];
+}
+
 /** A self-signed CA called `name` in `dir` (`name.crt`, `name.key`). */
 export function makeCa(dir: string, name: string): CertFiles {
   openssl(
     [
-      "req",
+      ...newKeyRequest(name),
       "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-keyout",
-      `${name}.key`,
       "-out",
       `${name}.crt`,
       "-days",
       "2",
-      "-subj",
-      `/CN=${name}`,
       "-addext",
       "basicConstraints=critical,CA:TRUE",
       "-addext",
@@ -60,23 +67,7 @@ export function makeCert(dir: string, ca: CertFiles, name: string): CertFiles {
     join(dir, `${name}.ext`),
     "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\nbasicConstraints=CA:FALSE\n",
   );
-  openssl(
-    [
-      "req",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-keyout",
-      `${name}.key`,
-      "-out",
-      `${name}.csr`,
-      "-subj",
-      `/CN=${name}`,
-    ],
-    dir,
-  );
+  openssl([...newKeyRequest(name), "-out", `${name}.csr`], dir);
   openssl(
     [
       "x509",
