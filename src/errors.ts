@@ -289,3 +289,11 @@ export const BundleWriteError = defineError(
   1,
   "`tandem bundle` could not write its archive: the output directory does not exist, is not writable, or the file already exists.",
 );
+
+/** A correctly signed peer request carried a timestamp outside the window: the clocks differ. */
+export const PeerClockError = defineError(
+  "TANDEM_ERR_PEER_CLOCK",
+  Error,
+  1,
+  "A correctly signed heartbeat or fence request carried a timestamp outside the window around this node's clock (corrected by the clock offset learned from the peer's signed replies): one node's wall clock was stepped. The request is refused, but the refusal is signed and carries this node's view, so the sender counts it as an answer, never as a missed heartbeat; both nodes log the skew and `tandem status` shows it.",
+);

@@ -5,13 +5,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { startEtcd, type TestEtcd } from "./helpers/etcd.js";
-import {
-  type NodeName,
-  type Pair,
-  type PairOptions,
-  quorumYaml,
-  startPair,
-} from "./helpers/pair.js";
+import { type Pair, type PairOptions, quorumYaml, sampleRoles, startPair } from "./helpers/pair.js";
 import { waitFor } from "./helpers/processes.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -42,47 +36,6 @@ async function quorumPair(etcd: TestEtcd, options: PairOptions = {}): Promise<Pa
     throw new Error(`${(err as Error).message}\n${p.dump()}`);
   }
   return p;
-}
-
-/**
- * Samples both role URLs every 20 ms without waiting for slow answers (a stopped process
- * answers when it resumes): a round where both answered 200 is a double-serving sample.
- */
-function sampleRoles(p: Pair) {
-  const rounds: Array<Partial<Record<NodeName, number>>> = [];
-  let stopped = false;
-  const one = async (round: Partial<Record<NodeName, number>>, n: NodeName) => {
-    try {
-      const res = await fetch(`http://127.0.0.1:${p.ports[n]}/monitor/role`, {
-        signal: AbortSignal.timeout(10_000),
-      });
-      round[n] = res.status;
-      await res.body?.cancel();
-    } catch {
-      round[n] = 0;
-    }
-  };
-  const pending: Array<Promise<void>> = [];
-  const loop = (async () => {
-    while (!stopped) {
-      const round: Partial<Record<NodeName, number>> = {};
-      rounds.push(round);
-      pending.push(one(round, "a"), one(round, "b"));
-      await sleep(20);
-    }
-  })();
-  return {
-    rounds,
-    async stop() {
-      stopped = true;
-      await loop;
-      await Promise.all(pending);
-      return {
-        doubles: rounds.filter((r) => r.a === 200 && r.b === 200).length,
-        total: rounds.length,
-      };
-    },
-  };
 }
 
 describe("a pair with a quorum on etcd", () => {

@@ -46,6 +46,7 @@ function standbyStatus(overrides: {
           serving: true,
           flags,
           configDiffers: overrides.configDiffers ?? false,
+          clockSkewMs: null,
         },
       ],
     },

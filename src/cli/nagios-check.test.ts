@@ -56,6 +56,7 @@ function statusOf(s: Shape): StatusDocument {
           serving: peer.serving ?? false,
           flags: noFlags,
           configDiffers: peer.configDiffers ?? false,
+          clockSkewMs: null,
         },
       ],
     },

@@ -5,6 +5,7 @@ import type { ProbeStatusView, StatusDocument } from "../api/status-types.js";
 import type { ClusterStatusView } from "../cluster/status.js";
 import { formatDuration } from "../config/duration.js";
 import { explainFlags } from "../engine/flags-explain.js";
+import { MAX_SKEW_MS } from "../engine/observe.js";
 import type { Palette } from "./colors.js";
 import { formatTable } from "./table.js";
 
@@ -85,7 +86,7 @@ function renderCluster(
       ? `${p.mode ?? "?"}${p.serving ? " serving" : ""}, ${p.healthy ? "healthy" : c.red("not healthy")}, term ${p.term ?? "?"}, flags: ${flagText(p.flags)}`
       : c.red(`unreachable (${p.misses} missed${p.lastError ? `: ${p.lastError}` : ""})`);
     lines.push(
-      `  peer ${p.name} (rank ${p.rank}): ${state}${p.configDiffers ? c.red("  cluster config differs!") : ""}`,
+      `  peer ${p.name} (rank ${p.rank}): ${state}${p.configDiffers ? c.red("  cluster config differs!") : ""}${skewText(p.clockSkewMs, c)}`,
     );
   }
   const peer = cluster.peers[0];
@@ -159,4 +160,11 @@ export function renderStatus(doc: StatusDocument, c: Palette, now: number): stri
     for (const p of down) lines.push(c.dim(`  ${p.name}: first error: ${p.firstError}`));
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** "  clock 600.0 s ahead of this node's (fix NTP; no failover because of it)" past 1 s of skew. */
+function skewText(skewMs: number | null | undefined, c: Palette): string {
+  if (skewMs === null || skewMs === undefined || Math.abs(skewMs) <= MAX_SKEW_MS) return "";
+  const side = skewMs > 0 ? "ahead of" : "behind";
+  return c.red(`  clock ${(Math.abs(skewMs) / 1000).toFixed(1)} s ${side} this node's (fix NTP)`);
 }

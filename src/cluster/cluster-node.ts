@@ -6,7 +6,7 @@
 import { EventEmitter } from "node:events";
 import type { FastifyInstance } from "fastify";
 import type { ClusterConfig } from "../config/schema.js";
-import { initialState, step, viewOf } from "../engine/index.js";
+import { GONE_ERROR, initialState, step, viewOf } from "../engine/index.js";
 import type {
   CommandName,
   Effect,
@@ -58,6 +58,12 @@ export interface HeartbeatSample {
   skewMs: number;
 }
 
+/**
+ * Delay between heartbeats to a peer whose agent port refused the last one: a refusal costs
+ * one round trip, so `fall` of them confirm a dead agent in tens of milliseconds.
+ */
+const REFUSED_RETRY_MS = 15;
+
 /** Options of {@link ClusterNode.create}. */
 export interface ClusterNodeOptions {
   cluster: ClusterConfig;
@@ -86,6 +92,8 @@ export class ClusterNode extends EventEmitter {
   #state: EngineState;
   readonly #clients = new Map<string, PeerClient>();
   readonly #inFlight = new Set<string>();
+  /** Each peer's wall clock minus ours, from its last signed answer (see `clockOffsetMs`). */
+  readonly #clockOffsets = new Map<string, number>();
   readonly #stateFile: StateFile;
   readonly #failoverLog: FailoverLog;
   readonly #logger: Logger;
@@ -133,17 +141,18 @@ export class ClusterNode extends EventEmitter {
     const timeoutMs = state.options.heartbeat.timeoutMs;
     for (const node of options.cluster.nodes) {
       if (node.name === options.selfName) continue;
-      this.#clients.set(
-        node.name,
-        new PeerClient({
-          url: node.api,
-          selfName: options.selfName,
-          peerName: node.name,
-          secret: this.#secret,
-          timeoutMs,
-          ...options.tls,
-        }),
-      );
+      const client: PeerClient = new PeerClient({
+        url: node.api,
+        selfName: options.selfName,
+        peerName: node.name,
+        secret: this.#secret,
+        timeoutMs,
+        ...options.tls,
+        // The peer's kernel closes our kept-alive connection the instant its agent dies: ask
+        // at once instead of at the next beat (an alive peer just answers one extra beat).
+        onConnectionClosed: () => this.#beatSoon(node.name, client, 0),
+      });
+      this.#clients.set(node.name, client);
     }
   }
 
@@ -174,6 +183,8 @@ export class ClusterNode extends EventEmitter {
         this.#apply({ type: "heartbeatReceived", from, localWallClockMs: Date.now() });
         return viewOf(this.#state, Date.now());
       },
+      selfView: () => viewOf(this.#state, Date.now()),
+      clockOffsetMs: (node) => this.#clockOffsets.get(node) ?? 0,
       onFence: (from, term) => this.#apply({ type: "fenceRequest", from, term }),
       onUnfence: (from, term) => this.#apply({ type: "unfenceRequest", from, term }),
       onRejected: (reason, remote) => {
@@ -274,12 +285,17 @@ export class ClusterNode extends EventEmitter {
       const result = await client.heartbeat(viewOf(this.#state, wallSentAt));
       if (this.#stopped) return;
       if (result.ok) {
-        // For /metrics: the round trip, and the peer's clock against the midpoint of ours.
+        // For /metrics: the round trip, and the peer's clock against the midpoint of ours. The
+        // same offset centres the timestamp window for this peer's requests, so a stepped
+        // clock is accepted again after one exchange.
         const wallReceivedAt = Date.now();
+        const skewMs = result.view.wallClockMs - (wallSentAt + wallReceivedAt) / 2;
+        this.#clockOffsets.set(name, skewMs);
+        if (result.clockRefused) this.#noteClockRefusal(name, result.clockRefused, skewMs);
         this.emit("heartbeat", {
           peer: name,
           rttMs: this.#now() - sentAt,
-          skewMs: result.view.wallClockMs - (wallSentAt + wallReceivedAt) / 2,
+          skewMs,
         } satisfies HeartbeatSample);
       }
       this.#apply(
@@ -293,9 +309,35 @@ export class ClusterNode extends EventEmitter {
             }
           : { type: "heartbeatFailed", peer: name, error: result.error, sentAt },
       );
+      // A refused connection is an instant, definite answer: nothing listens on the peer's
+      // agent port. Confirm it quickly rather than a whole interval later, until the peer is
+      // counted lost; a timeout (no answer at all) keeps the interval, as `fall` promises.
+      // Only for a peer heard before: the start-up grace for a booting peer counts misses.
+      const peer = this.#state.peers[name];
+      if (!result.ok && result.error === GONE_ERROR && peer?.view && !peer.lost) {
+        this.#beatSoon(name, client, REFUSED_RETRY_MS);
+      }
     } finally {
       this.#inFlight.delete(name);
     }
+  }
+
+  /** An extra heartbeat to `name` in `delayMs` (skipped while one is in flight). */
+  #beatSoon(name: string, client: PeerClient, delayMs: number): void {
+    if (this.#stopped) return;
+    setTimeout(() => void this.#heartbeat(name, client), delayMs).unref();
+  }
+
+  #lastClockRefusal = 0;
+
+  /** A heartbeat refused for its timestamp still counts as an answer; say so, at most every 10 s. */
+  #noteClockRefusal(peer: string, reason: string, skewMs: number): void {
+    if (this.#now() - this.#lastClockRefusal < 10_000 && this.#lastClockRefusal > 0) return;
+    this.#lastClockRefusal = this.#now();
+    this.#logger.warn(
+      { event: "peer_clock_refused", peer, skewMs: Math.round(skewMs) },
+      `peer "${peer}" refused a heartbeat for its clock (${reason}) and answered with its signed view: counted as an answer, not a miss; clock offset now ${Math.round(skewMs)} ms`,
+    );
   }
 
   async #askWitness(url: string): Promise<void> {

@@ -19,6 +19,8 @@ export interface PeerStatusView {
   flags: Flags | null;
   /** The peer's cluster section differs from ours: takeovers are refused. */
   configDiffers: boolean;
+  /** The peer's wall clock minus this node's, in ms (± half a round trip); null before the first view. */
+  clockSkewMs: number | null;
 }
 
 /** The `cluster` object of the status document. */
@@ -64,6 +66,7 @@ export function clusterStatus(state: EngineState): ClusterStatusView {
       serving: p.view?.serving ?? null,
       flags: p.view?.flags ?? null,
       configDiffers: p.configDiffers,
+      clockSkewMs: p.skewMs === null ? null : Math.round(p.skewMs),
     })),
   };
 }

@@ -14,6 +14,7 @@ export { expectedFailoverDelay, type FailoverDelay, type LoadBalancerTimers } fr
 export { explainFlags, type FlagExplanation, type FlagSubject } from "./flags-explain.js";
 export { initialState, noFlags } from "./init.js";
 export { TIMER_PROFILES } from "./profiles.js";
+export { GONE_ERROR } from "./quorum.js";
 export { step } from "./step.js";
 export type * from "./types.js";
 export { viewOf } from "./view.js";

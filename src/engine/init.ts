@@ -40,6 +40,7 @@ export function initialState(options: EngineOptions, record: PersistedRecord | n
       lastError: null,
       lost: false,
       skewed: false,
+      skewMs: null,
       configDiffers: false,
     };
   }

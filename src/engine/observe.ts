@@ -156,6 +156,7 @@ function checkSkew(d: Draft, view: PeerView, local: number): void {
   const p = d.s.peers[view.name];
   if (!p) return;
   const skew = view.wallClockMs - local;
+  p.skewMs = skew;
   if (Math.abs(skew) > MAX_SKEW_MS && !p.skewed) {
     p.skewed = true;
     log(

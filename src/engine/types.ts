@@ -271,6 +271,8 @@ export interface PeerState {
   answersInRow: number;
   /** A clock-skew episode is in progress (reported once). */
   skewed: boolean;
+  /** The peer's wall clock minus this node's at its last view, in ms; null before the first. */
+  skewMs: number | null;
   /** The peer's cluster config hash differs from ours (reported once). */
   configDiffers: boolean;
 }

@@ -5,7 +5,7 @@ import {
   type IncomingMessage,
   type ServerResponse,
 } from "node:http";
-import { type AddressInfo, createServer as createNetServer } from "node:net";
+import { type AddressInfo, createServer as createNetServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -124,6 +124,80 @@ describe("peer client against the peer routes", () => {
   });
 });
 
+describe("peer client across a clock step", () => {
+  const clockRefusal = (req: IncomingMessage, res: ServerResponse, secret = SECRET) => {
+    const body = Buffer.from(
+      JSON.stringify({
+        error: "timestamp 600 s behind this node's clock (window 30 s)",
+        code: "TANDEM_ERR_PEER_CLOCK",
+        view: viewOf("b", { wallClockMs: Date.now() + 600_000 }),
+      }),
+    );
+    const headers = signReply({
+      secret,
+      node: "b",
+      target: "a",
+      status: 401,
+      path: req.url ?? "",
+      requestNonce: String(req.headers["x-tandem-nonce"]),
+      body,
+    });
+    res.writeHead(401, { ...headers, "content-type": "application/json" }).end(body);
+  };
+
+  it("a heartbeat refused for its clock but answered with a signed view counts as an answer", async () => {
+    const url = await rawPeer((req, _body, res) => clockRefusal(req, res));
+    const result = await client(url).heartbeat(viewOf("a"));
+    expect(result).toMatchObject({
+      ok: true,
+      view: { name: "b" },
+      clockRefused: "timestamp 600 s behind this node's clock (window 30 s)",
+    });
+  });
+
+  it("a clock refusal that is not signed for this request is a failure, not an answer", async () => {
+    const forged = await rawPeer((req, _body, res) =>
+      clockRefusal(req, res, "another secret, long enough"),
+    );
+    expect(await client(forged).heartbeat(viewOf("a"))).toMatchObject({
+      ok: false,
+      error: expect.stringContaining("signature does not match"),
+    });
+    const unsigned = await rawPeer((_req, _body, res) =>
+      res
+        .writeHead(401, { "content-type": "application/json" })
+        .end(JSON.stringify({ error: "x", code: "TANDEM_ERR_PEER_CLOCK", view: viewOf("b") })),
+    );
+    expect(await client(unsigned).heartbeat(viewOf("a"))).toMatchObject({ ok: false });
+  });
+
+  it("real routes: a refused heartbeat is still an answer, and a corrected offset lets it through", async () => {
+    // One process has one clock: the step is played by the offset "b" believes "a" has. The
+    // real wall-clock step between two agents is in test/clock-step.test.ts.
+    let offset = 600_000;
+    const server = await startPeerServer({
+      selfView: () => viewOf("b"),
+      clockOffsetMs: () => offset,
+    });
+    const peer = client(server.url);
+    const first = await peer.heartbeat(viewOf("a"));
+    expect(first).toMatchObject({
+      ok: true,
+      view: { name: "b" },
+      clockRefused: expect.stringContaining("600 s behind"),
+    });
+    expect(await peer.fence(5)).toMatchObject({
+      ok: false,
+      error: expect.stringContaining("HTTP 401"),
+    });
+    expect(server.heartbeats).toHaveLength(0);
+    offset = 0;
+    expect(await peer.heartbeat(viewOf("a"))).toMatchObject({ ok: true, view: { name: "b" } });
+    expect(await peer.fence(5)).toMatchObject({ ok: true });
+    expect(server.heartbeats).toHaveLength(1);
+  });
+});
+
 describe("peer client failures", () => {
   it("a closed port is 'connection refused', at once", async () => {
     const port = await listenRaw(createNetServer());
@@ -146,6 +220,31 @@ describe("peer client failures", () => {
     expect(result).toEqual({ ok: false, error: "timed out after 80 ms" });
     expect(elapsed).toBeGreaterThanOrEqual(79);
     expect(elapsed).toBeLessThan(130);
+  });
+
+  it("a kept-alive connection closed by the peer is reported at once; one this client timed out is not", async () => {
+    const sockets: Socket[] = [];
+    const server = await startPeerServer({}, (app) => {
+      app.server.on("connection", (s) => sockets.push(s));
+    });
+    let closed = 0;
+    const peer = client(server.url, { onConnectionClosed: () => closed++ });
+    expect((await peer.heartbeat(viewOf("a"))).ok).toBe(true);
+    // What the peer's kernel does when its agent dies: the idle connection is closed.
+    for (const s of sockets) s.destroy();
+    await waitUntil(() => closed === 1);
+    const silent = await listenRaw(createNetServer(() => {}));
+    let timedOutClosed = 0;
+    const slow = client(`http://127.0.0.1:${silent}`, {
+      timeoutMs: 50,
+      onConnectionClosed: () => timedOutClosed++,
+    });
+    expect(await slow.heartbeat(viewOf("a"))).toEqual({
+      ok: false,
+      error: "timed out after 50 ms",
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(timedOutClosed).toBe(0);
   });
 
   it("an abort signal ends the request", async () => {
@@ -311,3 +410,11 @@ describe("peer client over https", () => {
     });
   });
 });
+
+async function waitUntil(predicate: () => boolean, timeoutMs = 2000): Promise<void> {
+  const end = performance.now() + timeoutMs;
+  while (!predicate()) {
+    if (performance.now() > end) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

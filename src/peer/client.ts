@@ -6,12 +6,13 @@
  */
 import { Agent as HttpAgent, request as httpRequest, STATUS_CODES } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import type { Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { PeerView } from "../engine/index.js";
 import { ConfigInvalidError } from "../errors.js";
 import { parseFenceBody, parsePeerView } from "./messages.js";
 import { describeNetworkError } from "./network-error.js";
-import { PEER_PATHS } from "./routes.js";
+import { CLOCK_CODE, PEER_PATHS } from "./routes.js";
 import { assertSecret, rejectionOf, signRequest, verifyReply } from "./signing.js";
 
 /**
@@ -44,6 +45,12 @@ export interface PeerClientOptions {
   insecure?: boolean;
   /** Largest reply body accepted, in bytes. @default 65536 */
   maxReplyBytes?: number;
+  /**
+   * Called when a connection to the peer is closed by the other end (not by this client's
+   * timeout or `close()`): when the peer's process dies its kernel closes the kept-alive
+   * connection at once, long before the next heartbeat would notice.
+   */
+  onConnectionClosed?: () => void;
 }
 
 /**
@@ -56,7 +63,17 @@ export interface PeerClientOptions {
  * ```
  */
 export type HeartbeatResult =
-  | { ok: true; view: PeerView; rttMs: number }
+  | {
+      ok: true;
+      view: PeerView;
+      rttMs: number;
+      /**
+       * Set when the peer refused the heartbeat for its timestamp but answered with its signed
+       * view: it is alive, only the clocks differ. The reason, e.g. "timestamp 600 s ahead of
+       * this node's clock (window 30 s)".
+       */
+      clockRefused?: string;
+    }
   | { ok: false; error: string };
 
 /**
@@ -69,7 +86,9 @@ export type HeartbeatResult =
  */
 export type FenceResult = { ok: true; rttMs: number } | { ok: false; error: string };
 
-type Exchange = { ok: true; body: Buffer; rttMs: number } | { ok: false; error: string };
+type Exchange =
+  | { ok: true; body: Buffer; rttMs: number }
+  | { ok: false; error: string; clock?: { reason: string; view: unknown; rttMs: number } };
 
 type Attempt =
   | {
@@ -100,6 +119,10 @@ export class PeerClient {
   readonly #base: URL;
   readonly #agent: HttpAgent;
   readonly #request: typeof httpRequest;
+  /** Sockets already watched for a close by the peer, and those this client closed itself. */
+  readonly #watched = new WeakSet<object>();
+  readonly #closedHere = new WeakSet<object>();
+  #closing = false;
 
   /** Throws a `ConfigInvalidError` for a URL that is not http(s) or a secret under 16 bytes. */
   constructor(options: PeerClientOptions) {
@@ -139,7 +162,20 @@ export class PeerClient {
    */
   async heartbeat(view: PeerView, signal?: AbortSignal): Promise<HeartbeatResult> {
     const reply = await this.#post(PEER_PATHS.heartbeat, view, signal);
-    if (!reply.ok) return reply;
+    if (!reply.ok && reply.clock) {
+      const parsed = parsePeerView(Buffer.from(JSON.stringify(reply.clock.view ?? null)));
+      if (!parsed.ok) return { ok: false, error: `${reply.error}; its view is ${parsed.problem}` };
+      if (parsed.value.name !== this.#options.peerName) {
+        return { ok: false, error: `${reply.error}; its view names node "${parsed.value.name}"` };
+      }
+      return {
+        ok: true,
+        view: parsed.value,
+        rttMs: reply.clock.rttMs,
+        clockRefused: reply.clock.reason,
+      };
+    }
+    if (!reply.ok) return { ok: false, error: reply.error };
     const parsed = parsePeerView(reply.body);
     if (!parsed.ok) return { ok: false, error: `reply is ${parsed.problem}` };
     if (parsed.value.name !== this.#options.peerName) {
@@ -184,12 +220,28 @@ export class PeerClient {
    * ```
    */
   close(): void {
+    this.#closing = true;
     this.#agent.destroy();
+  }
+
+  #watch(socket: Socket): void {
+    const notify = this.#options.onConnectionClosed;
+    if (!notify || this.#watched.has(socket)) return;
+    this.#watched.add(socket);
+    // Only a connection that was established: a refused connect also closes its socket, and
+    // reporting that would turn every refused heartbeat into another one at once.
+    let connected = !socket.connecting;
+    socket.once("connect", () => {
+      connected = true;
+    });
+    socket.once("close", () => {
+      if (connected && !this.#closing && !this.#closedHere.has(socket)) notify();
+    });
   }
 
   async #fenceLike(path: string, term: number, signal?: AbortSignal): Promise<FenceResult> {
     const reply = await this.#post(path, { term }, signal);
-    if (!reply.ok) return reply;
+    if (!reply.ok) return { ok: false, error: reply.error };
     const parsed = parseFenceBody(reply.body);
     if (!parsed.ok) return { ok: false, error: `reply is ${parsed.problem}` };
     if (parsed.value.term !== term) {
@@ -222,22 +274,26 @@ export class PeerClient {
       if (!result.ok && result.staleSocket && performance.now() < deadline)
         result = await attempt();
       if (!result.ok) return { ok: false, error: result.error };
+      const verify = () =>
+        verifyReply(
+          { status: result.status, headers: result.headers, body: result.body },
+          {
+            secret: this.#options.secret,
+            self: this.#options.selfName,
+            peer: this.#options.peerName,
+            path,
+            requestNonce: nonce,
+          },
+        );
       if (result.status < 200 || result.status > 299) {
-        return {
-          ok: false,
-          error: `HTTP ${result.status}: ${errorText(result.status, result.body)}`,
-        };
+        const error = `HTTP ${result.status}: ${errorText(result.status, result.body)}`;
+        const refusal = result.status === 401 ? clockRefusal(result.body) : null;
+        if (!refusal) return { ok: false, error };
+        // Only a refusal signed for this very request proves the peer alive now.
+        verify();
+        return { ok: false, error, clock: { ...refusal, rttMs: result.rttMs } };
       }
-      verifyReply(
-        { status: result.status, headers: result.headers, body: result.body },
-        {
-          secret: this.#options.secret,
-          self: this.#options.selfName,
-          peer: this.#options.peerName,
-          path,
-          requestNonce: nonce,
-        },
-      );
+      verify();
       return { ok: true, body: result.body, rttMs: result.rttMs };
     } catch (err) {
       const rejection = rejectionOf(err);
@@ -285,7 +341,10 @@ export class PeerClient {
         settled = true;
         clearTimeout(timer);
         signal?.removeEventListener("abort", onAbort);
-        if (destroy) req.destroy();
+        if (destroy) {
+          if (req.socket) this.#closedHere.add(req.socket);
+          req.destroy();
+        }
         resolve(result);
       };
       const onAbort = () => finish({ ok: false, error: "aborted" }, true);
@@ -294,6 +353,7 @@ export class PeerClient {
         Math.max(1, deadline - started),
       );
       signal?.addEventListener("abort", onAbort, { once: true });
+      req.on("socket", (socket) => this.#watch(socket));
       req.on("error", (err) => {
         const code = (err as NodeJS.ErrnoException).code;
         const staleSocket = req.reusedSocket && (code === "ECONNRESET" || code === "EPIPE");
@@ -323,6 +383,21 @@ export class PeerClient {
       });
       req.end(body);
     });
+  }
+}
+
+/** The reason and view of a refusal for the request's timestamp, or null for any other body. */
+function clockRefusal(body: Buffer): { reason: string; view: unknown } | null {
+  try {
+    const value = JSON.parse(body.toString("utf8")) as {
+      code?: unknown;
+      error?: unknown;
+      view?: unknown;
+    } | null;
+    if (value?.code !== CLOCK_CODE || typeof value.error !== "string") return null;
+    return { reason: value.error, view: value.view };
+  } catch {
+    return null;
   }
 }
 

@@ -117,8 +117,45 @@ describe("peer routes", () => {
     const far = await send(server, heartbeat, body, { nowMs: Date.now() + 42_000 });
     expect(far.status).toBe(401);
     expect(far.json()).toMatchObject({
-      error: "timestamp 42 s away from this node's clock (window 30 s)",
+      error: "timestamp 42 s ahead of this node's clock (window 30 s)",
     });
+  });
+
+  it("a peer refused for its clock gets a signed 401 with this node's view; the engine hears nothing", async () => {
+    const server = await startPeerServer({ selfView: () => viewOf("b", { term: 9 }) });
+    const body = JSON.stringify(viewOf("a"));
+    const far = await send(server, heartbeat, body, { nowMs: Date.now() + 600_000 });
+    expect(far.status).toBe(401);
+    expect(far.json()).toMatchObject({
+      code: "TANDEM_ERR_PEER_CLOCK",
+      error: "timestamp 600 s ahead of this node's clock (window 30 s)",
+      view: { name: "b", term: 9 },
+    });
+    expect(far.headers["x-tandem-node"]).toBe("b");
+    expect(far.headers["x-tandem-target"]).toBe("a");
+    expect(server.heartbeats).toHaveLength(0);
+    expect(server.rejections[0]).toContain("answered with this node's signed view");
+  });
+
+  it("with the peer's clock offset known, its stepped clock is accepted again", async () => {
+    let offset = 0;
+    const server = await startPeerServer({
+      selfView: () => viewOf("b"),
+      clockOffsetMs: (node) => (node === "a" ? offset : 0),
+    });
+    const body = () => JSON.stringify(viewOf("a"));
+    expect((await send(server, heartbeat, body(), { nowMs: Date.now() - 600_000 })).status).toBe(
+      401,
+    );
+    offset = -600_000;
+    expect((await send(server, heartbeat, body(), { nowMs: Date.now() - 600_000 })).status).toBe(
+      200,
+    );
+    expect(
+      (await send(server, "/v1/peer/fence", '{"term":4}', { nowMs: Date.now() - 600_000 })).status,
+    ).toBe(200);
+    expect(server.heartbeats).toHaveLength(1);
+    expect(server.fences).toEqual([{ from: "a", term: 4, kind: "fence" }]);
   });
 
   it("a correctly signed request from a node that is not a peer is 403", async () => {

@@ -14,6 +14,7 @@ import { type Parsed, parseFenceBody, parsePeerView } from "./messages.js";
 import { NonceCache } from "./nonce-cache.js";
 import {
   assertSecret,
+  clockRejectionOf,
   type PeerRejection,
   rejectionOf,
   signReply,
@@ -33,6 +34,17 @@ export const PEER_PATHS = {
   fence: "/v1/peer/fence",
   unfence: "/v1/peer/unfence",
 } as const;
+
+/**
+ * The `code` of a signed refusal for a request's timestamp (a {@link PeerClockError} on the
+ * answering side).
+ *
+ * @example
+ * ```ts
+ * if (JSON.parse(body).code === CLOCK_CODE) { ... } // the peer answered: its clock differs
+ * ```
+ */
+export const CLOCK_CODE = "TANDEM_ERR_PEER_CLOCK";
 
 const LABELS: Record<string, string> = {
   [PEER_PATHS.heartbeat]: "heartbeat",
@@ -68,6 +80,14 @@ export interface PeerRoutesOptions {
   onRejected?(reason: string, remote: string): void;
   /** Largest accepted timestamp distance from this node's clock, in ms. @default 30000 */
   windowMs?: number;
+  /**
+   * This node's current view. With it, a request refused only for its timestamp is answered
+   * with a signed 401 carrying the view (`code: TANDEM_ERR_PEER_CLOCK`), so the sender knows
+   * this node is alive and learns its clock; without it such a refusal is a plain 401.
+   */
+  selfView?(): PeerView;
+  /** The known clock offset of a peer (its clock minus ours, in ms). @default 0 */
+  clockOffsetMs?(node: string): number;
   /** Most nonces remembered within the window. @default 10000 */
   nonceCapacity?: number;
   /** Largest accepted body in bytes. @default 16384 */
@@ -105,7 +125,14 @@ export function registerPeerRoutes(app: FastifyInstance, options: PeerRoutesOpti
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const { node, nonce } = verifyRequest(
       { method: req.method, path: req.url, headers: req.headers, body },
-      { secret: options.secret, self: options.selfName, nonces, label, remote: req.ip },
+      {
+        secret: options.secret,
+        self: options.selfName,
+        nonces,
+        label,
+        remote: req.ip,
+        ...(options.clockOffsetMs ? { clockOffsetMs: options.clockOffsetMs } : {}),
+      },
     );
     signers.set(req, node);
     const refuse = (reason: string) =>
@@ -132,19 +159,20 @@ export function registerPeerRoutes(app: FastifyInstance, options: PeerRoutesOpti
     reply: FastifyReply,
     asker: { node: string; nonce: string },
     value: unknown,
+    status = 200,
   ) {
     const body = Buffer.from(JSON.stringify(value));
     const headers = signReply({
       secret: options.secret,
       node: options.selfName,
       target: asker.node,
-      status: 200,
+      status,
       path: req.url,
       requestNonce: asker.nonce,
       body,
     });
     return reply
-      .code(200)
+      .code(status)
       .headers(headers)
       .header("content-type", "application/json; charset=utf-8")
       .header("cache-control", "no-store")
@@ -162,6 +190,15 @@ export function registerPeerRoutes(app: FastifyInstance, options: PeerRoutesOpti
     scope.setErrorHandler(async (err: Error & { statusCode?: number }, req, reply) => {
       const who = signers.has(req) ? `"${signers.get(req)}"` : req.ip;
       const label = labelOf(req);
+      const clock = clockRejectionOf(err);
+      if (clock && options.selfView && known.has(clock.node)) {
+        // Signed by a peer moments ago, refused only for its clock: the peer is alive, and a
+        // signed answer bound to its nonce lets it count this node alive too and learn the
+        // offset. Nothing in the request is acted on.
+        options.onRejected?.(`${err.message}; answered with this node's signed view`, req.ip);
+        const body = { error: clock.reason, code: CLOCK_CODE, view: options.selfView() };
+        return sendSigned(req, reply, clock, body, 401);
+      }
       const rejection = rejectionOf(err);
       if (rejection && isTandemError(err)) {
         options.onRejected?.(err.message, req.ip);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ConfigInvalidError, PeerAuthError } from "../errors.js";
+import { ConfigInvalidError, PeerAuthError, PeerClockError } from "../errors.js";
 import { NonceCache } from "./nonce-cache.js";
 import {
+  clockRejectionOf,
   rejectionOf,
   type SignedRequest,
   signReply,
@@ -32,7 +33,7 @@ function signed(overrides: Partial<Parameters<typeof signRequest>[0]> = {}): Sig
 function verify(
   request: SignedRequest,
   nonces = new NonceCache(),
-  options: { secret?: string; nowMs?: number; self?: string } = {},
+  options: { secret?: string; nowMs?: number; self?: string; offsetMs?: number } = {},
 ) {
   return verifyRequest(request, {
     secret: options.secret ?? secret,
@@ -41,6 +42,7 @@ function verify(
     label: "heartbeat",
     remote: "127.0.0.1",
     nowMs: options.nowMs ?? now,
+    clockOffsetMs: (node) => (node === "a" ? (options.offsetMs ?? 0) : 0),
   });
 }
 
@@ -48,7 +50,7 @@ function reasonOf(fn: () => unknown): string {
   try {
     fn();
   } catch (err) {
-    expect(err).toBeInstanceOf(PeerAuthError);
+    expect([PeerAuthError, PeerClockError].some((cls) => err instanceof cls)).toBe(true);
     return (err as Error).message;
   }
   throw new Error("expected a rejection");
@@ -140,10 +142,52 @@ describe("request signatures", () => {
     expect(verify(signed({ nowMs: now + 20_000 })).node).toBe("a");
     expect(verify(signed({ nowMs: now + 30_000 })).node).toBe("a");
     expect(reasonOf(() => verify(signed({ nowMs: now - 42_000 })))).toBe(
-      `heartbeat from "a" rejected: timestamp 42 s away from this node's clock (window 30 s)`,
+      `heartbeat from "a" rejected: timestamp 42 s behind this node's clock (window 30 s)`,
     );
     expect(reasonOf(() => verify(signed({ nowMs: now + 30_400 })))).toBe(
-      `heartbeat from "a" rejected: timestamp 30.4 s away from this node's clock (window 30 s)`,
+      `heartbeat from "a" rejected: timestamp 30.4 s ahead of this node's clock (window 30 s)`,
+    );
+  });
+
+  it("a request refused only for its clock is a PeerClockError naming signer, nonce and skew", () => {
+    const request = signed({ nowMs: now + 600_000, nonce: "ab".repeat(16) });
+    let caught: unknown;
+    try {
+      verify(request);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(PeerClockError);
+    expect((caught as { code: string }).code).toBe("TANDEM_ERR_PEER_CLOCK");
+    expect(clockRejectionOf(caught)).toEqual({
+      reason: "timestamp 600 s ahead of this node's clock (window 30 s)",
+      status: 401,
+      node: "a",
+      nonce: "ab".repeat(16),
+      skewMs: 600_000,
+    });
+    // Not signed for this node, or not signed at all: an ordinary refusal, never a clock one.
+    const forged = {
+      ...request,
+      headers: { ...request.headers, "x-tandem-signature": "0".repeat(64) },
+    };
+    expect(clockRejectionOf(catchError(() => verify(forged)))).toBeNull();
+    expect(
+      clockRejectionOf(catchError(() => verify(request, new NonceCache(), { self: "c" }))),
+    ).toBeNull();
+  });
+
+  it("the offset learned from the peer's replies centres the window on the peer's clock", () => {
+    const nonces = new NonceCache();
+    const ahead = signed({ nowMs: now + 600_000 });
+    expect(verify(ahead, nonces, { offsetMs: 600_000 }).node).toBe("a");
+    // A replay is still a replay, whatever the offset.
+    expect(reasonOf(() => verify(ahead, nonces, { offsetMs: 600_000 }))).toBe(
+      'heartbeat from "a" rejected: replayed nonce',
+    );
+    // A request stamped on the old clock after the offset was learned is outside the window.
+    expect(reasonOf(() => verify(signed({ nowMs: now }), nonces, { offsetMs: 600_000 }))).toBe(
+      `heartbeat from "a" rejected: timestamp 600 s behind this node's clock after the known offset of 600 s (window 30 s)`,
     );
   });
 
@@ -247,3 +291,12 @@ describe("reply signatures", () => {
     }
   });
 });
+
+function catchError(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (err) {
+    return err;
+  }
+  throw new Error("expected an error");
+}

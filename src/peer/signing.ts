@@ -12,7 +12,7 @@
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
-import { ConfigInvalidError, PeerAuthError } from "../errors.js";
+import { ConfigInvalidError, PeerAuthError, PeerClockError } from "../errors.js";
 import type { NonceCache } from "./nonce-cache.js";
 
 /**
@@ -52,6 +52,25 @@ export type SignatureHeaders = Record<(typeof PEER_HEADERS)[keyof typeof PEER_HE
 export interface PeerRejection {
   reason: string;
   status: number;
+}
+
+/**
+ * The `details` of a {@link PeerClockError}: a request that was correctly signed for this node
+ * but stamped outside the window. It proves its sender was alive and had the secret when it
+ * signed; the route answers it with a signed refusal bound to `nonce`.
+ *
+ * @example
+ * ```ts
+ * const c: ClockRejection = { reason, status: 401, node: "b", nonce, skewMs: 600_000 };
+ * ```
+ */
+export interface ClockRejection extends PeerRejection {
+  /** The signing node. */
+  node: string;
+  /** The request's nonce, for the signed refusal. */
+  nonce: string;
+  /** Sender's timestamp minus this node's clock (offset included), in ms. */
+  skewMs: number;
 }
 
 /**
@@ -217,6 +236,12 @@ export interface VerifyRequestOptions {
   remote: string;
   /** @default Date.now() */
   nowMs?: number;
+  /**
+   * How far ahead of this node's wall clock the signing node's clock is known to be, in ms,
+   * learned from its signed replies: the window is centred on `now + offset`, so a node whose
+   * clock was stepped is accepted again after one exchange. @default 0
+   */
+  clockOffsetMs?: (node: string) => number;
 }
 
 /**
@@ -254,11 +279,21 @@ export function verifyRequest(
     const reason = `addressed to node "${headers.target}", not to this node "${options.self}" (a request to "${headers.target}" played back here, or a cluster.nodes api URL that leads to the wrong node)`;
     throw reject(label, who, reason, 401);
   }
-  const timestampMs = Number(headers.timestamp);
-  const skewMs = Math.abs(now - timestampMs);
-  if (skewMs > nonces.windowMs) {
-    const reason = `timestamp ${seconds(skewMs)} s away from this node's clock (window ${seconds(nonces.windowMs)} s)`;
-    throw reject(label, who, reason, 401);
+  const offsetMs = options.clockOffsetMs?.(headers.node) ?? 0;
+  // The sender's stamp in this node's clock: the replay window and cache work in local time.
+  const timestampMs = Number(headers.timestamp) - offsetMs;
+  const skewMs = timestampMs - now;
+  if (Math.abs(skewMs) > nonces.windowMs) {
+    const known = offsetMs === 0 ? "" : ` after the known offset of ${seconds(offsetMs)} s`;
+    const reason = `timestamp ${seconds(Math.abs(skewMs))} s ${skewMs > 0 ? "ahead of" : "behind"} this node's clock${known} (window ${seconds(nonces.windowMs)} s)`;
+    const details: ClockRejection = {
+      reason,
+      status: 401,
+      node: headers.node,
+      nonce: headers.nonce,
+      skewMs,
+    };
+    throw new PeerClockError(`${label} from ${who} rejected: ${reason}`, { details });
   }
   const verdict = nonces.remember(headers.nonce, timestampMs, now);
   if (verdict === "replayed") throw reject(label, who, "replayed nonce", 401);
@@ -335,6 +370,19 @@ export function verifyReply(reply: SignedReply, options: VerifyReplyOptions): vo
   if (!sameHex(expected["x-tandem-signature"], headers.signature)) {
     throw reject(label, who, MISMATCH, 401);
   }
+}
+
+/**
+ * The {@link ClockRejection} of a request refused only for its timestamp, if `err` is one.
+ *
+ * @example
+ * ```ts
+ * const clock = clockRejectionOf(err); // { node: "b", nonce, skewMs: 600_000, … } or null
+ * ```
+ */
+export function clockRejectionOf(err: unknown): ClockRejection | null {
+  if (!(err instanceof PeerClockError)) return null;
+  return err.details as ClockRejection;
 }
 
 /**

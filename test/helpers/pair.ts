@@ -184,7 +184,8 @@ export interface Pair {
   proxies: Partial<Record<NodeName, FaultProxy>>;
   config: Record<NodeName, string>;
   running: Partial<Record<NodeName, RunningTandem>>;
-  start(name: NodeName): RunningTandem;
+  /** Starts node `name`'s agent, with extra environment variables if given. */
+  start(name: NodeName, env?: NodeJS.ProcessEnv): RunningTandem;
   /** Stops a node with SIGKILL and waits for the process to end. */
   kill(name: NodeName): Promise<void>;
   /** Makes the node's critical `app` probe fail (true) or pass (false). */
@@ -277,8 +278,8 @@ ${witness}${options.quorum ?? ""}  nodes:
     proxies,
     config,
     running,
-    start(name) {
-      const r = startTandem(["agent", "--config", config[name]]);
+    start(name, env) {
+      const r = startTandem(["agent", "--config", config[name]], env);
       running[name] = r;
       all.push(r);
       return r;
@@ -339,4 +340,55 @@ ${witness}${options.quorum ?? ""}  nodes:
     },
   };
   return pair;
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Samples both role URLs every 20 ms without waiting for slow answers (a stopped process
+ * answers when it resumes): a round where both answered 200 is a double-serving sample.
+ *
+ * @example
+ * ```ts
+ * const sampler = sampleRoles(p);
+ * await p.kill("a");
+ * const { doubles, rounds } = await sampler.stop(); // doubles === 0
+ * ```
+ */
+export function sampleRoles(p: Pair) {
+  const rounds: Array<Partial<Record<NodeName, number>>> = [];
+  let stopped = false;
+  const one = async (round: Partial<Record<NodeName, number>>, n: NodeName) => {
+    try {
+      const res = await fetch(`http://127.0.0.1:${p.ports[n]}/monitor/role`, {
+        signal: AbortSignal.timeout(10_000),
+      });
+      round[n] = res.status;
+      await res.body?.cancel();
+    } catch {
+      round[n] = 0;
+    }
+  };
+  const pending: Array<Promise<void>> = [];
+  const loop = (async () => {
+    while (!stopped) {
+      const round: Partial<Record<NodeName, number>> = {};
+      rounds.push(round);
+      pending.push(one(round, "a"), one(round, "b"));
+      await pause(20);
+    }
+  })();
+  return {
+    rounds,
+    async stop() {
+      stopped = true;
+      await loop;
+      await Promise.all(pending);
+      return {
+        rounds,
+        doubles: rounds.filter((r) => r.a === 200 && r.b === 200).length,
+        total: rounds.length,
+      };
+    },
+  };
 }
