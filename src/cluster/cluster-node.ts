@@ -179,11 +179,11 @@ export class ClusterNode extends EventEmitter {
       secret: this.#secret,
       selfName: this.#state.options.self.name,
       knownPeers: [...this.#clients.keys()],
-      onHeartbeat: (from: PeerView): PeerView => {
+      onHeartbeat: (from: PeerView): Promise<PeerView> => {
         this.#apply({ type: "heartbeatReceived", from, localWallClockMs: Date.now() });
-        return viewOf(this.#state, Date.now());
+        return this.#savedView();
       },
-      selfView: () => viewOf(this.#state, Date.now()),
+      selfView: () => this.#savedView(),
       clockOffsetMs: (node) => this.#clockOffsets.get(node) ?? 0,
       onFence: (from, term) => this.#apply({ type: "fenceRequest", from, term }),
       onUnfence: (from, term) => this.#apply({ type: "unfenceRequest", from, term }),
@@ -278,11 +278,11 @@ export class ClusterNode extends EventEmitter {
     this.#inFlight.add(name);
     try {
       // The view carries the term: a term not yet on disk is not shown to the peer.
-      if (this.#unsaved > 0) await this.#saved;
+      const mine = await this.#savedView();
       if (this.#stopped) return;
       const sentAt = this.#now();
       const wallSentAt = Date.now();
-      const result = await client.heartbeat(viewOf(this.#state, wallSentAt));
+      const result = await client.heartbeat({ ...mine, wallClockMs: wallSentAt });
       if (this.#stopped) return;
       if (result.ok) {
         // For /metrics: the round trip, and the peer's clock against the midpoint of ours. The
@@ -320,6 +320,12 @@ export class ClusterNode extends EventEmitter {
     } finally {
       this.#inFlight.delete(name);
     }
+  }
+
+  /** This node's view once its term is on disk: a view shows the term, never one a crash could lose. */
+  async #savedView(): Promise<PeerView> {
+    while (this.#unsaved > 0) await this.#saved;
+    return viewOf(this.#state, Date.now());
   }
 
   /** An extra heartbeat to `name` in `delayMs` (skipped while one is in flight). */
@@ -367,7 +373,8 @@ export class ClusterNode extends EventEmitter {
    * serves, a fence request, a hook, a client event) waits until every record saved so far is
    * on disk (fsync'd): a node never serves, or tells anyone, a term it could forget in a crash.
    * Effects that come while one waits queue behind it, so the order never changes.
-   * `TANDEM_CRASH_AFTER_PERSIST=1` (fault injection for tests) kills the process right there.
+   * `TANDEM_CRASH_AFTER_PERSIST=1` (fault injection for tests) kills the process right there
+   * when what waited was a setMode that serves: after the fsync, before serving.
    */
   #run(effects: Effect[]): void {
     for (const effect of effects) {
@@ -378,7 +385,10 @@ export class ClusterNode extends EventEmitter {
         void this.#saved.then(() => {
           const held = this.#held ?? [];
           this.#held = null;
-          if (process.env.TANDEM_CRASH_AFTER_PERSIST === "1") process.kill(process.pid, "SIGKILL");
+          const serves = held.some((e) => e.type === "setMode" && e.serving);
+          if (serves && process.env.TANDEM_CRASH_AFTER_PERSIST === "1") {
+            process.kill(process.pid, "SIGKILL");
+          }
           this.#run(held);
         });
       } else {

@@ -67,8 +67,11 @@ export interface PeerRoutesOptions {
   selfName: string;
   /** The nodes allowed to send heartbeats and fence requests. */
   knownPeers: string[];
-  /** Called with each authenticated, well-formed heartbeat; returns this node's view. */
-  onHeartbeat(from: PeerView): PeerView;
+  /**
+   * Called with each authenticated, well-formed heartbeat; returns this node's view (or a
+   * promise of it, e.g. to wait until the term it shows is on disk).
+   */
+  onHeartbeat(from: PeerView): PeerView | Promise<PeerView>;
   /** The peer `from` asks this node to stand down in `term`. */
   onFence(from: string, term: number): void;
   /** The peer `from` lifts the fence it asserted in `term`. */
@@ -85,7 +88,7 @@ export interface PeerRoutesOptions {
    * with a signed 401 carrying the view (`code: TANDEM_ERR_PEER_CLOCK`), so the sender knows
    * this node is alive and learns its clock; without it such a refusal is a plain 401.
    */
-  selfView?(): PeerView;
+  selfView?(): PeerView | Promise<PeerView>;
   /** The known clock offset of a peer (its clock minus ours, in ms). @default 0 */
   clockOffsetMs?(node: string): number;
   /** Most nonces remembered within the window. @default 10000 */
@@ -196,7 +199,7 @@ export function registerPeerRoutes(app: FastifyInstance, options: PeerRoutesOpti
         // signed answer bound to its nonce lets it count this node alive too and learn the
         // offset. Nothing in the request is acted on.
         options.onRejected?.(`${err.message}; answered with this node's signed view`, req.ip);
-        const body = { error: clock.reason, code: CLOCK_CODE, view: options.selfView() };
+        const body = { error: clock.reason, code: CLOCK_CODE, view: await options.selfView() };
         return sendSigned(req, reply, clock, body, 401);
       }
       const rejection = rejectionOf(err);
@@ -227,7 +230,7 @@ export function registerPeerRoutes(app: FastifyInstance, options: PeerRoutesOpti
         const problem = `body names node "${view.name}" but is signed by "${node}"`;
         throw malformed(`heartbeat from "${node}" rejected`, problem, 400);
       }
-      return sendSigned(req, reply, { node, nonce }, options.onHeartbeat(view));
+      return sendSigned(req, reply, { node, nonce }, await options.onHeartbeat(view));
     });
 
     scope.post(PEER_PATHS.fence, { bodyLimit }, async (req, reply) => {
