@@ -234,9 +234,15 @@ export class PeerClient {
     socket.once("connect", () => {
       connected = true;
     });
-    socket.once("close", () => {
-      if (connected && !this.#closing && !this.#closedHere.has(socket)) notify();
-    });
+    let told = false;
+    const closedByPeer = () => {
+      if (told || !connected || this.#closing || this.#closedHere.has(socket)) return;
+      told = true;
+      notify();
+    };
+    // An idle kept-alive socket may only see the peer's FIN ("end") until it is written to.
+    socket.once("end", closedByPeer);
+    socket.once("close", closedByPeer);
   }
 
   async #fenceLike(path: string, term: number, signal?: AbortSignal): Promise<FenceResult> {
