@@ -1,8 +1,9 @@
 /**
  * Named heartbeat timer sets. `fast` is for a pair on one LAN segment that must fail over in
- * well under a second: a killed peer refuses connections at once, so the standby counts `fall`
- * refused heartbeats, ≈ (fall − ½) × interval = 250 ms median after the kill. `lan` tolerates a
- * busy network and GC pauses; `wan` tolerates a link with loss and 100 ms+ round trips.
+ * well under a second: a silent peer is lost after `(fall − 1) × interval + timeout` (280 ms)
+ * plus the phase of the beat; a killed peer much sooner, since the shell confirms refused
+ * connections 15 ms apart. `lan` tolerates a busy network and GC pauses; `wan` tolerates a
+ * link with loss and 100 ms+ round trips.
  */
 import type { HeartbeatTimers } from "./types.js";
 
