@@ -19,104 +19,22 @@
 //
 //   node bench/failover.mjs [--runs 20] [--soak-seconds 600] [--no-quorum] [--no-keepalived]
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { keepalivedMissing, keepalivedPair } from "./keepalived.mjs";
 import { freePort, until } from "./lib.mjs";
+import { hasEtcd, role, startAgent, startEtcd, summary, writeConfigs } from "./pair-lib.mjs";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
 const arg = (name, fallback) =>
   process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback;
 const RUNS = arg("--runs", 20);
 const SOAK_SECONDS = arg("--soak-seconds", 600);
-const SECRET = "bench-failover-secret-0123456789";
-const ETCD = "/usr/bin/etcd";
-const withQuorum = !process.argv.includes("--no-quorum") && existsSync(ETCD);
+const withQuorum = !process.argv.includes("--no-quorum") && hasEtcd();
 const withKeepalived = !process.argv.includes("--no-keepalived");
 
 const TIGHT = "heartbeat: { interval: 50ms, timeout: 40ms }";
-
-function writeConfigs(dir, ports, peerUrls, extra = "") {
-  for (const name of ["a", "b"]) {
-    writeFileSync(
-      join(dir, `${name}.yaml`),
-      `node: { name: ${name}, stateDir: ${join(dir, `state-${name}`)} }
-api: { listen: "127.0.0.1:${ports[name]}" }
-log: { file: ${join(dir, `${name}.log`)} }
-probes:
-  mem: { kind: memory, minAvailablePercent: 0, interval: 1s, timeout: 500ms }
-cluster:
-  secret: ${SECRET}
-  profile: fast
-${extra}  nodes:
-    - { name: a, rank: 1, api: "${peerUrls.a}" }
-    - { name: b, rank: 2, api: "${peerUrls.b}" }
-`,
-    );
-  }
-}
-
-function startAgent(dir, name) {
-  return spawn(
-    process.execPath,
-    [join(root, "bin/tandem.js"), "agent", "--config", join(dir, `${name}.yaml`)],
-    { stdio: ["ignore", "ignore", "inherit"] },
-  );
-}
-
-async function role(port, timeoutMs = 200) {
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}/monitor/role`, {
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    await res.body?.cancel();
-    return res.status;
-  } catch {
-    return 0;
-  }
-}
-
-const pct = (sorted, p) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-
-/** Starts a one-member etcd on free ports; returns its endpoint and a stop function. */
-async function startEtcd() {
-  const dir = mkdtempSync(join(tmpdir(), "tandem-bench-etcd-"));
-  const [client, peer] = [await freePort(), await freePort()];
-  const url = `http://127.0.0.1:${client}`;
-  const child = spawn(
-    ETCD,
-    [
-      ...["--data-dir", join(dir, "data"), "--listen-client-urls", url],
-      ...["--advertise-client-urls", url, "--listen-peer-urls", `http://127.0.0.1:${peer}`],
-      ...["--initial-advertise-peer-urls", `http://127.0.0.1:${peer}`],
-      ...["--initial-cluster", `default=http://127.0.0.1:${peer}`, "--log-level", "error"],
-    ],
-    { stdio: "ignore" },
-  );
-  await until(
-    async () =>
-      (
-        await fetch(`${url}/v3/kv/range`, {
-          method: "POST",
-          body: JSON.stringify({ key: "eA==" }),
-          signal: AbortSignal.timeout(1000),
-        })
-      ).ok,
-    20_000,
-    "etcd",
-  );
-  return {
-    url,
-    stop() {
-      child.kill("SIGKILL");
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 /** One fault on a fresh pair; returns ms from the fault to b answering 200. */
 async function tandemRun(fault, extra) {
@@ -154,18 +72,6 @@ async function tandemRun(fault, extra) {
     b?.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function summary(times) {
-  const sorted = [...times].sort((x, y) => x - y);
-  const s = (ms) => (ms / 1000).toFixed(3);
-  return {
-    median: s(pct(sorted, 50)),
-    p90: s(pct(sorted, 90)),
-    p99: s(pct(sorted, 99)),
-    max: s(sorted.at(-1)),
-    medianMs: pct(sorted, 50),
-  };
 }
 
 async function series(label, runs, once) {
