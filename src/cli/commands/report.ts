@@ -106,7 +106,11 @@ Reports (exact definitions in docs/reports.md):
   hours    the queue figures per hour of the day (local time of --tz, exact for any offset)
   servers  the queue figures per partition: which server took and answered the calls
   calls    every call with its server, outcome, agent, wait and talk; open calls apart
+           (tables: closed, open)
   now      calls waiting and talking, agents logged in and paused, loader lag
+           (tables: waiting, agents, loaders)
+
+With --format csv, calls and now need --part: one CSV holds one table.
 
 A call belongs to the window it entered the queue in; its outcome is judged at the window end.`,
     )
