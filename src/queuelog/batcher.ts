@@ -227,7 +227,7 @@ export async function loadStream(
         }
         ctx.deriver.apply(r, file.key, off);
         ctx.sessions.apply(r, file.key, off);
-        events.add(off, r, plain);
+        events.add(off, r, plain, b.ascii, b.from[i] as number, b.to[i] as number);
       }
       seen++;
       checkpoint = b.offsets[i + 1] as number;

@@ -37,6 +37,11 @@ export interface LineBlock {
   bad: Map<number, string> | undefined;
   /** Lines that were not valid UTF-8 and were decoded as Latin-1 (ISO-8859-1), by index. */
   latin1: Set<number> | undefined;
+  /**
+   * The bytes `text` was decoded from, when they are all ASCII: then character `i` of `text`
+   * is byte `i`, and a line can be copied as bytes without encoding its text again.
+   */
+  ascii?: Buffer;
 }
 
 /**

@@ -14,9 +14,11 @@ export {
   DEFINITIONS,
   type Definitions,
   REPORT_NAMES,
+  REPORT_PARTS,
   type ReportName,
   type ReportOutput,
   runReport,
+  selectPart,
 } from "./run.js";
 export {
   AGENT_NAME_FORMS,
@@ -29,6 +31,7 @@ export {
 export { type ServerRow, serversReport } from "./servers.js";
 export { type Interval, replaySessions, unionSeconds } from "./sessions.js";
 export { parseSource, type Source, type SourcePartition } from "./source.js";
+export { parseTime, parseWindow, type Window, zonedTime } from "./window.js";
 export {
   defaultTimeZone,
   formatTime,

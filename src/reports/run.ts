@@ -26,10 +26,42 @@ export const DEFINITIONS = ["tandem", "asterisk"] as const;
 /** One of {@link DEFINITIONS}. */
 export type Definitions = (typeof DEFINITIONS)[number];
 
-/** A report's result: the value printed by `--format json`, and tables for text and CSV. */
+/**
+ * The tables of the reports that print more than one, by `--part` name; CSV takes one of them
+ * per run (a CSV file holds one table).
+ */
+export const REPORT_PARTS: Partial<Record<ReportName, readonly string[]>> = {
+  calls: ["closed", "open"],
+  now: ["waiting", "agents", "loaders"],
+};
+
+/**
+ * A report's result: the value printed by `--format json` (timestamps in ISO 8601 with the
+ * offset of the report's zone), and tables for text and CSV (`part` names each table of a
+ * report that has several; `jsonKey` is its member in `json`).
+ */
 export interface ReportOutput {
   json: unknown;
-  tables: Table[];
+  tables: (Table & { part?: string; jsonKey?: string })[];
+}
+
+/**
+ * Keeps one part of a report with several tables: that table, and in the JSON value only that
+ * member (and `at`, the moment the live view was taken).
+ *
+ * @example
+ * ```ts
+ * const waiting = selectPart(await runReport("now", scope), "waiting"); // one table, { at, queues }
+ * ```
+ */
+export function selectPart(out: ReportOutput, part: string): ReportOutput {
+  const table = out.tables.find((t) => t.part === part);
+  if (table === undefined || table.jsonKey === undefined) return out;
+  const all = out.json as Record<string, unknown>;
+  const json: Record<string, unknown> = {};
+  if ("at" in all) json.at = all.at;
+  json[table.jsonKey] = all[table.jsonKey];
+  return { json, tables: [table] };
 }
 
 /**
@@ -45,8 +77,10 @@ export async function runReport(
   s: Scope,
   definitions: Definitions = "tandem",
 ): Promise<ReportOutput> {
-  // Every timestamp of a table is read in the report's zone (--tz), with its offset.
-  const iso = (t: unknown) => (typeof t === "number" ? formatTime(t, s.timeZone) : t);
+  // Every timestamp is read in the report's zone (--tz), with its offset: `2023-11-14
+  // 23:13:20+01:00` in tables and CSV, ISO 8601 (`2023-11-14T23:13:20+01:00`) in JSON.
+  const local = (t: number | null) => (t === null ? null : formatTime(t, s.timeZone));
+  const iso = (t: number | null) => (t === null ? null : formatTime(t, s.timeZone, true));
   if (definitions === "asterisk") {
     if (name !== "queues") {
       throw new UsageError(
@@ -118,22 +152,39 @@ export async function runReport(
         { key: "wait", header: "Wait", duration: true },
         { key: "talk", header: "Talk", duration: true },
       ];
-      const show = (rows: typeof r.closed) => rows.map((c) => ({ ...c, entered: iso(c.entered) }));
+      const show = (rows: typeof r.closed, at: typeof local) =>
+        rows.map((c) => ({ ...c, entered: at(c.entered) }));
       return {
-        json: r,
+        json: { closed: show(r.closed, iso), open: show(r.open, iso) },
         tables: [
-          { title: "Calls", columns, rows: show(r.closed) },
-          { title: "Open at the end of the window", columns, rows: show(r.open) },
+          {
+            part: "closed",
+            jsonKey: "closed",
+            title: "Calls",
+            columns,
+            rows: show(r.closed, local),
+          },
+          {
+            part: "open",
+            jsonKey: "open",
+            title: "Open at the end of the window",
+            columns,
+            rows: show(r.open, local),
+          },
         ],
       };
     }
     case "now": {
       const r = await nowReport(s);
+      const loaders = (at: typeof local) =>
+        r.loaders.map((l) => ({ ...l, lastEventTime: at(l.lastEventTime) }));
       return {
-        json: r,
+        json: { ...r, at: iso(r.at), loaders: loaders(iso) },
         tables: [
           {
-            title: `Queues at ${iso(r.at)}`,
+            part: "waiting",
+            jsonKey: "queues",
+            title: `Queues at ${local(r.at)}`,
             columns: [
               { key: "queue", header: "Queue" },
               { key: "waiting", header: "Waiting" },
@@ -143,6 +194,8 @@ export async function runReport(
             rows: r.queues,
           },
           {
+            part: "agents",
+            jsonKey: "agents",
             title: "Agents logged in",
             columns: [
               { key: "agent", header: "Agent" },
@@ -153,6 +206,8 @@ export async function runReport(
             rows: r.agents.map((a) => ({ ...a, servers: a.servers.join(",") })),
           },
           {
+            part: "loaders",
+            jsonKey: "loaders",
             title: "Loaders",
             columns: [
               { key: "server", header: "Server" },
@@ -161,7 +216,7 @@ export async function runReport(
               { key: "lagBytes", header: "Lag bytes" },
               { key: "lastEventTime", header: "Last line" },
             ],
-            rows: r.loaders.map((l) => ({ ...l, lastEventTime: iso(l.lastEventTime) })),
+            rows: loaders(local),
           },
         ],
       };

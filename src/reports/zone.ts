@@ -110,36 +110,20 @@ export function zoneSegments(zone: string, from: number, to: number): ZoneSegmen
 }
 
 /**
- * Unix seconds as `YYYY-MM-DD HH:MM:SS±hh:mm`, read on the wall clock of `timeZone`.
+ * Unix seconds as `YYYY-MM-DD HH:MM:SS±hh:mm`, read on the wall clock of `timeZone` (with `T`
+ * instead of the space when `iso`: ISO 8601 with the offset).
  *
  * @example
  * ```ts
- * formatTime(1700000000, "Europe/Paris"); // "2023-11-14 23:13:20+01:00"
+ * formatTime(1700000000, "Europe/Paris");       // "2023-11-14 23:13:20+01:00"
+ * formatTime(1700000000, "Asia/Kolkata", true); // "2023-11-15T03:43:20+05:30"
  * ```
  */
-export function formatTime(t: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-    hourCycle: "h23",
-  }).formatToParts(new Date(t * 1000));
-  const p = (type: string) => parts.find((x) => x.type === type)?.value ?? "00";
-  const local = Date.UTC(
-    Number(p("year")),
-    Number(p("month")) - 1,
-    Number(p("day")),
-    Number(p("hour")),
-    Number(p("minute")),
-    Number(p("second")),
-  );
-  const off = Math.round((local / 1000 - t) / 60);
+export function formatTime(t: number, timeZone: string, iso = false): string {
+  const off = Math.round(offsetAt(timeZone, t) / 60);
+  const wall = new Date((t + off * 60) * 1000).toISOString();
   const sign = off < 0 ? "-" : "+";
   const a = Math.abs(off);
   const zone = `${sign}${String(Math.floor(a / 60)).padStart(2, "0")}:${String(a % 60).padStart(2, "0")}`;
-  return `${p("year")}-${p("month")}-${p("day")} ${p("hour")}:${p("minute")}:${p("second")}${zone}`;
+  return `${wall.slice(0, 10)}${iso ? "T" : " "}${wall.slice(11, 19)}${zone}`;
 }

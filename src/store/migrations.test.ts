@@ -1,11 +1,41 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
-import { Kysely, Migrator, SqliteDialect } from "kysely";
-import { afterEach, expect, it } from "vitest";
+import { Kysely, type KyselyPlugin, Migrator, MysqlDialect, SqliteDialect, sql } from "kysely";
+import mysql from "mysql2";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { runLoader } from "../queuelog/loader.js";
 import { migrations } from "./migrations.js";
 import { openStore } from "./open.js";
+import { storedLines, storeTargets } from "./store.test-helpers.js";
+
+const fixture = fileURLToPath(new URL("../reports/fixtures/golden.queue_log", import.meta.url));
+
+/** mysql2 settings of a `mysql://user@host:port/db` URL. */
+function mysqlOptions(url: string, database = true) {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 3306),
+    user: decodeURIComponent(u.username) || "root",
+    password: decodeURIComponent(u.password),
+    ...(database ? { database: u.pathname.slice(1) } : {}),
+  };
+}
+
+/** Makes the database of `url` empty, as a new store's is. */
+async function dropAndCreate(url: string): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  const c = mysql.createConnection(mysqlOptions(url, false)).promise();
+  try {
+    await c.query(`drop database if exists \`${name}\``);
+    await c.query(`create database \`${name}\` character set utf8mb4 collate utf8mb4_bin`);
+  } finally {
+    await c.end();
+  }
+}
 
 let dir = "";
 afterEach(() => {
@@ -100,4 +130,52 @@ it("derives the sessions of lines a store held before it had the sessions table"
   } finally {
     await store.close();
   }
+});
+
+describe("a migration cut short on MariaDB/MySQL", () => {
+  const target = storeTargets().find((t) => t.name === "mysql");
+  afterAll(async () => {
+    await target?.cleanup();
+  });
+
+  it("is run again whole on the next open, wherever it stopped", { timeout: 180_000 }, async () => {
+    if (target === undefined) throw new Error("no MariaDB target");
+    // MySQL commits every DDL statement on its own, so a loader killed while it creates a new
+    // store leaves some tables and no record of the migration. Cutting the run before each of
+    // its statements in turn (a plugin that fails the Nth query, as a SIGKILL before it would)
+    // reaches every state such a kill can leave; each must open and load.
+    let completed = false;
+    for (let n = 1; !completed; n++) {
+      const url = target.fresh();
+      await dropAndCreate(url);
+      const pool = mysql.createPool(mysqlOptions(url));
+      let seen = 0;
+      const cut: KyselyPlugin = {
+        transformQuery: (a) => {
+          if (++seen === n) throw new Error(`cut before statement ${n}`);
+          return a.node;
+        },
+        transformResult: async (a) => a.result,
+      };
+      const db = new Kysely<unknown>({ dialect: new MysqlDialect({ pool }), plugins: [cut] });
+      const { error } = await new Migrator({
+        db,
+        provider: { getMigrations: async () => migrations },
+      }).migrateToLatest();
+      await db.destroy();
+      completed = error === undefined;
+      const store = await openStore(url);
+      try {
+        const names = await sql<{ name: string }>`select name from kysely_migration order by name`
+          .execute(store.db)
+          .then((r) => r.rows.map((x) => x.name));
+        expect(names, `cut before statement ${n}`).toEqual(Object.keys(migrations).sort());
+        const stats = await runLoader({ store, partition: "A", path: fixture, once: true });
+        expect(stats.lines, `cut before statement ${n}`).toBe(28);
+        expect(await storedLines(store, "A")).toHaveLength(28);
+      } finally {
+        await store.close();
+      }
+    }
+  });
 });

@@ -52,126 +52,149 @@ function createTable(db: Kysely<unknown>, name: string): CreateTableBuilder<stri
     : t;
 }
 
+/**
+ * `m`, made safe to run again after it was cut short on MySQL. MySQL commits each DDL statement
+ * on its own, so a loader killed while a migration runs leaves the tables made so far, and the
+ * migration unrecorded: its next run failed on "Table 'qlog_events' already exists", and so
+ * did every later open. A table made by a migration that is not recorded holds no rows (nothing
+ * writes to a store before its migrations are done), so on MySQL the migration first drops what
+ * an interrupted run of it left, then runs whole. (SQLite and PostgreSQL run each migration in
+ * one transaction: a killed run leaves nothing.)
+ */
+function restartable(creates: readonly string[], m: Migration): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      if (isMysql(db)) {
+        for (const t of creates) await db.schema.dropTable(t).ifExists().execute();
+      }
+      await m.up(db);
+    },
+  };
+}
+
 /** Every migration, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
-  "001_queuelog": {
-    async up(db: Kysely<unknown>): Promise<void> {
-      const key = keyText(db);
-      const data = dataText(db);
-      await createTable(db, "qlog_events")
-        .addColumn("partition", key, (c) => c.notNull())
-        .addColumn("file_key", key, (c) => c.notNull())
-        .addColumn("off", "bigint", (c) => c.notNull())
-        .addColumn("time", "bigint", (c) => c.notNull())
-        .addColumn("callid", "text", (c) => c.notNull())
-        .addColumn("queue", "text", (c) => c.notNull())
-        .addColumn("agent", "text", (c) => c.notNull())
-        .addColumn("verb", "text", (c) => c.notNull())
-        .addColumn("data1", data, (c) => c.notNull())
-        .addColumn("data2", data, (c) => c.notNull())
-        .addColumn("data3", data, (c) => c.notNull())
-        .addColumn("data4", data, (c) => c.notNull())
-        .addColumn("data5", data, (c) => c.notNull())
-        .addColumn("nf", "integer", (c) => c.notNull())
-        .execute();
-      // No unique key on lines: it would halve the PostgreSQL load rate, and the checkpoint's
-      // compare-and-set (see store/write.ts) already makes each (partition, file, offset)
-      // commit once. Agent reports scan a partition's lines over a time range; the lines
-      // arrive in time order, which a BRIN index on PostgreSQL serves at almost no write cost.
-      if (isPostgres(db)) {
-        await db.schema
-          .createIndex("qlog_events_time")
-          .on("qlog_events")
-          .using("brin")
-          .columns(["time"])
+  "001_queuelog": restartable(
+    ["qlog_events", "qlog_calls", "qlog_malformed", "qlog_files", "qlog_loaders"],
+    {
+      async up(db: Kysely<unknown>): Promise<void> {
+        const key = keyText(db);
+        const data = dataText(db);
+        await createTable(db, "qlog_events")
+          .addColumn("partition", key, (c) => c.notNull())
+          .addColumn("file_key", key, (c) => c.notNull())
+          .addColumn("off", "bigint", (c) => c.notNull())
+          .addColumn("time", "bigint", (c) => c.notNull())
+          .addColumn("callid", "text", (c) => c.notNull())
+          .addColumn("queue", "text", (c) => c.notNull())
+          .addColumn("agent", "text", (c) => c.notNull())
+          .addColumn("verb", "text", (c) => c.notNull())
+          .addColumn("data1", data, (c) => c.notNull())
+          .addColumn("data2", data, (c) => c.notNull())
+          .addColumn("data3", data, (c) => c.notNull())
+          .addColumn("data4", data, (c) => c.notNull())
+          .addColumn("data5", data, (c) => c.notNull())
+          .addColumn("nf", "integer", (c) => c.notNull())
           .execute();
-      } else {
-        await db.schema
-          .createIndex("qlog_events_time")
-          .on("qlog_events")
-          .columns(["partition", "time"])
-          .execute();
-      }
+        // No unique key on lines: it would halve the PostgreSQL load rate, and the checkpoint's
+        // compare-and-set (see store/write.ts) already makes each (partition, file, offset)
+        // commit once. Agent reports scan a partition's lines over a time range; the lines
+        // arrive in time order, which a BRIN index on PostgreSQL serves at almost no write cost.
+        if (isPostgres(db)) {
+          await db.schema
+            .createIndex("qlog_events_time")
+            .on("qlog_events")
+            .using("brin")
+            .columns(["time"])
+            .execute();
+        } else {
+          await db.schema
+            .createIndex("qlog_events_time")
+            .on("qlog_events")
+            .columns(["partition", "time"])
+            .execute();
+        }
 
-      await createTable(db, "qlog_calls")
-        .addColumn("partition", key, (c) => c.notNull())
-        .addColumn("file_key", key, (c) => c.notNull())
-        .addColumn("off", "bigint", (c) => c.notNull())
-        .addColumn("callid", "text", (c) => c.notNull())
-        .addColumn("queue", "text", (c) => c.notNull())
-        .addColumn("caller", "text", (c) => c.notNull())
-        .addColumn("enter_time", "bigint", (c) => c.notNull())
-        .addColumn("connect_time", "bigint")
-        .addColumn("end_time", "bigint")
-        .addColumn("end_verb", "text")
-        .addColumn("agent", "text")
-        .addColumn("wait", "bigint")
-        .addColumn("talk", "bigint")
-        .addColumn("position", "integer")
-        .addPrimaryKeyConstraint("qlog_calls_pk", ["partition", "file_key", "off"])
-        .execute();
-      // Every call report is a range over enter_time in a few partitions.
-      await db.schema
-        .createIndex("qlog_calls_enter")
-        .on("qlog_calls")
-        .columns(["partition", "enter_time"])
-        .execute();
-      // The loader reloads open calls after a restart; `now` lists them. Partial, so it holds
-      // only the few calls still open and costs almost nothing to maintain; MySQL has no
-      // partial index, so there it indexes the end time of every call.
-      if (isMysql(db)) {
+        await createTable(db, "qlog_calls")
+          .addColumn("partition", key, (c) => c.notNull())
+          .addColumn("file_key", key, (c) => c.notNull())
+          .addColumn("off", "bigint", (c) => c.notNull())
+          .addColumn("callid", "text", (c) => c.notNull())
+          .addColumn("queue", "text", (c) => c.notNull())
+          .addColumn("caller", "text", (c) => c.notNull())
+          .addColumn("enter_time", "bigint", (c) => c.notNull())
+          .addColumn("connect_time", "bigint")
+          .addColumn("end_time", "bigint")
+          .addColumn("end_verb", "text")
+          .addColumn("agent", "text")
+          .addColumn("wait", "bigint")
+          .addColumn("talk", "bigint")
+          .addColumn("position", "integer")
+          .addPrimaryKeyConstraint("qlog_calls_pk", ["partition", "file_key", "off"])
+          .execute();
+        // Every call report is a range over enter_time in a few partitions.
         await db.schema
-          .createIndex("qlog_calls_open")
+          .createIndex("qlog_calls_enter")
           .on("qlog_calls")
-          .columns(["partition", "end_time"])
+          .columns(["partition", "enter_time"])
           .execute();
-      } else {
-        await db.schema
-          .createIndex("qlog_calls_open")
-          .on("qlog_calls")
-          .column("partition")
-          .where(sql.ref("end_time"), "is", null)
+        // The loader reloads open calls after a restart; `now` lists them. Partial, so it holds
+        // only the few calls still open and costs almost nothing to maintain; MySQL has no
+        // partial index, so there it indexes the end time of every call.
+        if (isMysql(db)) {
+          await db.schema
+            .createIndex("qlog_calls_open")
+            .on("qlog_calls")
+            .columns(["partition", "end_time"])
+            .execute();
+        } else {
+          await db.schema
+            .createIndex("qlog_calls_open")
+            .on("qlog_calls")
+            .column("partition")
+            .where(sql.ref("end_time"), "is", null)
+            .execute();
+        }
+
+        await createTable(db, "qlog_malformed")
+          .addColumn("partition", key, (c) => c.notNull())
+          .addColumn("file_key", key, (c) => c.notNull())
+          .addColumn("off", "bigint", (c) => c.notNull())
+          .addColumn("path", "text", (c) => c.notNull())
+          .addColumn("reason", "text", (c) => c.notNull())
+          .addColumn("raw", "text", (c) => c.notNull())
+          .addColumn("seen_at", "bigint", (c) => c.notNull())
+          .addPrimaryKeyConstraint("qlog_malformed_pk", ["partition", "file_key", "off"])
           .execute();
-      }
 
-      await createTable(db, "qlog_malformed")
-        .addColumn("partition", key, (c) => c.notNull())
-        .addColumn("file_key", key, (c) => c.notNull())
-        .addColumn("off", "bigint", (c) => c.notNull())
-        .addColumn("path", "text", (c) => c.notNull())
-        .addColumn("reason", "text", (c) => c.notNull())
-        .addColumn("raw", "text", (c) => c.notNull())
-        .addColumn("seen_at", "bigint", (c) => c.notNull())
-        .addPrimaryKeyConstraint("qlog_malformed_pk", ["partition", "file_key", "off"])
-        .execute();
+        await createTable(db, "qlog_files")
+          .addColumn("partition", key, (c) => c.notNull())
+          .addColumn("file_key", key, (c) => c.notNull())
+          .addColumn("path", "text", (c) => c.notNull())
+          .addColumn("dev", "bigint", (c) => c.notNull())
+          .addColumn("ino", "bigint", (c) => c.notNull())
+          .addColumn("off", "bigint", (c) => c.notNull())
+          .addColumn("complete", "integer", (c) => c.notNull())
+          .addColumn("updated_at", "bigint", (c) => c.notNull())
+          .addPrimaryKeyConstraint("qlog_files_pk", ["partition", "file_key"])
+          .execute();
 
-      await createTable(db, "qlog_files")
-        .addColumn("partition", key, (c) => c.notNull())
-        .addColumn("file_key", key, (c) => c.notNull())
-        .addColumn("path", "text", (c) => c.notNull())
-        .addColumn("dev", "bigint", (c) => c.notNull())
-        .addColumn("ino", "bigint", (c) => c.notNull())
-        .addColumn("off", "bigint", (c) => c.notNull())
-        .addColumn("complete", "integer", (c) => c.notNull())
-        .addColumn("updated_at", "bigint", (c) => c.notNull())
-        .addPrimaryKeyConstraint("qlog_files_pk", ["partition", "file_key"])
-        .execute();
-
-      await createTable(db, "qlog_loaders")
-        .addColumn("partition", key, (c) => c.primaryKey())
-        .addColumn("host", "text", (c) => c.notNull())
-        .addColumn("pid", "integer", (c) => c.notNull())
-        .addColumn("path", "text", (c) => c.notNull())
-        .addColumn("off", "bigint", (c) => c.notNull())
-        .addColumn("size", "bigint", (c) => c.notNull())
-        .addColumn("last_event_time", "bigint")
-        .addColumn("heartbeat_at", "bigint", (c) => c.notNull())
-        .addColumn("lines", "bigint", (c) => c.notNull())
-        .addColumn("malformed", "bigint", (c) => c.notNull())
-        .execute();
+        await createTable(db, "qlog_loaders")
+          .addColumn("partition", key, (c) => c.primaryKey())
+          .addColumn("host", "text", (c) => c.notNull())
+          .addColumn("pid", "integer", (c) => c.notNull())
+          .addColumn("path", "text", (c) => c.notNull())
+          .addColumn("off", "bigint", (c) => c.notNull())
+          .addColumn("size", "bigint", (c) => c.notNull())
+          .addColumn("last_event_time", "bigint")
+          .addColumn("heartbeat_at", "bigint", (c) => c.notNull())
+          .addColumn("lines", "bigint", (c) => c.notNull())
+          .addColumn("malformed", "bigint", (c) => c.notNull())
+          .execute();
+      },
     },
-  },
-  "002_sessions": {
+  ),
+  "002_sessions": restartable(["qlog_sessions"], {
     async up(db: Kysely<unknown>): Promise<void> {
       // Agent sessions as rows derived at load time, so a report knows who was logged in and
       // paused at the window start however long ago they logged in.
@@ -197,7 +220,8 @@ export const migrations: Record<string, Migration> = {
         .execute();
       await backfillSessions(db as unknown as Kysely<StoreSchema>);
     },
-  },
+  }),
+  // Deletes every session row and derives them again: a run cut short is simply run again.
   "003_static_members": {
     async up(db: Kysely<unknown>): Promise<void> {
       // Sessions now include members without an ADDMEMBER (queues.conf, realtime,

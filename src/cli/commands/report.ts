@@ -8,15 +8,19 @@ import {
   type AgentNameForm,
   DEFINITIONS,
   type Definitions,
+  defaultTimeZone,
   END_OF_TIME,
   type Format,
   formatTime,
   isTimeZone,
   openScope,
+  parseWindow,
   REPORT_NAMES,
+  REPORT_PARTS,
   type ReportName,
   render,
   runReport,
+  selectPart,
 } from "../../reports/index.js";
 import { readMalformed } from "../../store/index.js";
 
@@ -35,6 +39,7 @@ interface ReportCliOptions {
   definitions: string;
   format: string;
   json?: boolean;
+  part?: string;
 }
 
 /**
@@ -73,7 +78,7 @@ export function registerReport(program: Command): void {
     .option("--short-abandon <seconds>", "abandons within this many seconds are short", "5")
     .option(
       "--tz <zone>",
-      "IANA time zone of the hours report, e.g. Asia/Kolkata (default: the machine's, or $TZ)",
+      "IANA time zone, e.g. Europe/Paris, of every time the report reads (--from, --to) and prints, and of the hours report's hours (default: the machine's, or $TZ)",
     )
     .option(
       "--agent-names <form>",
@@ -87,6 +92,10 @@ export function registerReport(program: Command): void {
     )
     .option("--format <format>", "table, csv or json", "table")
     .option("--json", "same as --format json")
+    .option(
+      "--part <table>",
+      "only one table of a report that prints several: now waiting|agents|loaders, calls closed|open (required with --format csv)",
+    )
     .addHelpText(
       "after",
       `
@@ -97,7 +106,11 @@ Reports (exact definitions in docs/reports.md):
   hours    the queue figures per hour of the day (local time of --tz, exact for any offset)
   servers  the queue figures per partition: which server took and answered the calls
   calls    every call with its server, outcome, agent, wait and talk; open calls apart
+           (tables: closed, open)
   now      calls waiting and talking, agents logged in and paused, loader lag
+           (tables: waiting, agents, loaders)
+
+With --format csv, calls and now need --part: one CSV holds one table.
 
 A call belongs to the window it entered the queue in; its outcome is judged at the window end.`,
     )
@@ -114,22 +127,15 @@ async function report(name: string, o: ReportCliOptions): Promise<void> {
   if (!["table", "csv", "json"].includes(format)) {
     throw new UsageError(`--format "${o.format}" is not one of table, csv, json`);
   }
-  const from = o.from === undefined ? undefined : parseTime("--from", o.from);
-  // A bare date as --to means the whole of that day: --from D --to D is day D.
-  const to =
-    o.to === undefined
-      ? undefined
-      : /^\d{4}-\d{2}-\d{2}$/.test(o.to)
-        ? endOfDay(parseTime("--to", o.to))
-        : parseTime("--to", o.to);
-  if (from !== undefined && to !== undefined && to <= from) {
-    throw new UsageError(`--to (${o.to}) must be later than --from (${o.from})`);
-  }
+  checkPart(name as ReportName, format, o.part);
   if (o.tz !== undefined && !isTimeZone(o.tz)) {
     throw new UsageError(
       `--tz "${o.tz}" is not a time zone: expected an IANA name such as Asia/Kolkata or UTC`,
     );
   }
+  const timeZone = o.tz ?? defaultTimeZone();
+  // A bare date as --to means the whole of that day: --from D --to D is day D in --tz.
+  const { from, to } = parseWindow(o.from, o.to, timeZone);
   if (!(DEFINITIONS as readonly string[]).includes(o.definitions)) {
     throw new UsageError(
       `--definitions "${o.definitions}" is not one of ${DEFINITIONS.join(", ")}`,
@@ -153,10 +159,11 @@ async function report(name: string, o: ReportCliOptions): Promise<void> {
     agents: splitList(o.agent),
     sl: seconds("--sl", o.sl),
     shortAbandon: seconds("--short-abandon", o.shortAbandon),
-    ...(o.tz !== undefined ? { timeZone: o.tz } : {}),
+    timeZone,
   });
   try {
-    const out = await runReport(name as ReportName, scope, o.definitions as Definitions);
+    const all = await runReport(name as ReportName, scope, o.definitions as Definitions);
+    const out = o.part === undefined ? all : selectPart(all, o.part);
     if (format === "json") process.stdout.write(`${JSON.stringify(out.json, null, 2)}\n`);
     else {
       if (format === "table") process.stdout.write(`${windowLine(scope)}\n\n`);
@@ -181,10 +188,33 @@ async function report(name: string, o: ReportCliOptions): Promise<void> {
   }
 }
 
-/** The local midnight after the local midnight `start` (a day is 23 to 25 hours with DST). */
-function endOfDay(start: number): number {
-  const d = new Date(start * 1000);
-  return Math.floor(new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1).getTime() / 1000);
+/**
+ * `--part` names one table of a report that prints several, and CSV needs it there: one CSV
+ * holds one table, and three concatenated would not read back.
+ */
+function checkPart(name: ReportName, format: Format, part: string | undefined): void {
+  const parts = REPORT_PARTS[name];
+  const known = Object.entries(REPORT_PARTS)
+    .map(([r, p]) => `${r}: ${p.join(", ")}`)
+    .join("; ");
+  if (parts === undefined) {
+    if (part !== undefined) {
+      throw new UsageError(
+        `--part "${part}": the ${name} report prints one table; --part applies to reports with several (${known})`,
+      );
+    }
+    return;
+  }
+  if (part !== undefined && !parts.includes(part)) {
+    throw new UsageError(
+      `--part "${part}" is not a table of the ${name} report: expected one of ${parts.join(", ")}`,
+    );
+  }
+  if (part === undefined && format === "csv") {
+    throw new UsageError(
+      `the ${name} report prints ${parts.length} tables and a CSV holds one: add --part with one of ${parts.join(", ")}`,
+    );
+  }
 }
 
 /** What a text table was computed over: window, time zone and thresholds. */
@@ -210,27 +240,4 @@ function seconds(flag: string, v: string): number {
     throw new UsageError(`${flag} "${v}" is not a whole number of seconds`);
   }
   return n;
-}
-
-/**
- * Parses a report time: Unix seconds, `YYYY-MM-DD` (local midnight), `YYYY-MM-DD HH:MM[:SS]`
- * (local) or ISO 8601 with a zone.
- */
-export function parseTime(flag: string, v: string): number {
-  if (/^\d+$/.test(v)) return Number(v);
-  const local = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(v);
-  let ms: number;
-  if (local !== null) {
-    const [, y, mo, d, h, mi, s] = local.map((x) => (x === undefined ? 0 : Number(x))) as number[];
-    const date = new Date(y ?? 0, (mo ?? 1) - 1, d ?? 1, h ?? 0, mi ?? 0, s ?? 0);
-    ms = date.getMonth() === (mo ?? 1) - 1 && date.getDate() === d ? date.getTime() : Number.NaN;
-  } else {
-    ms = /[zZ]|[+-]\d{2}:?\d{2}$/.test(v) ? Date.parse(v) : Number.NaN;
-  }
-  if (Number.isNaN(ms)) {
-    throw new UsageError(
-      `${flag} "${v}" is not a time: expected YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] (local), ISO 8601 with a zone, or Unix seconds`,
-    );
-  }
-  return Math.floor(ms / 1000);
 }
