@@ -183,7 +183,7 @@ export const PeerAuthError = defineError(
   "TANDEM_ERR_PEER_AUTH",
   Error,
   1,
-  "A heartbeat, fence request or reply between the agents of a pair failed authentication: unsigned, a signature that does not match (different `cluster.secret`), a timestamp outside the window (clock skew), or a replayed nonce.",
+  "A heartbeat, fence request or reply between the agents of a pair failed authentication: unsigned, a signature that does not match (different `cluster.secret`), a request signed for another node, or a replayed nonce (a request refused only for its timestamp is `TANDEM_ERR_PEER_CLOCK`).",
 );
 
 /** A correctly signed peer request came from a node that is not this node's peer. */
