@@ -1,0 +1,199 @@
+/**
+ * The web console in a real browser (Debian's chromium via playwright-core) against a real
+ * pair of agent processes: the page shows both nodes and follows a failover live, an operator
+ * logs in (after a refused attempt), acts with the keyboard only and sees the engine's answer,
+ * and the pages print no error. Screenshots go to docs/ui/ for docs/ui.md.
+ */
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashPassword } from "../src/ui/password.js";
+import { startBrowser, type TestBrowser } from "./helpers/browser.js";
+import { type Pair, startPair } from "./helpers/pair.js";
+import { ROOT, waitFor } from "./helpers/processes.js";
+
+const SHOTS = join(ROOT, "docs/ui");
+/** The one console error a deliberate wrong password causes: chromium reports the 401. */
+const EXPECTED_401 = /Failed to load resource: the server responded with a status of 401/;
+
+/** The focused element, as much of it as the test reads (the test compiles without DOM types). */
+interface Focused {
+  getAttribute(name: string): string | null;
+}
+
+let pair: Pair;
+let browser: TestBrowser;
+let page: Page;
+let url: Record<"a" | "b", string>;
+
+beforeAll(async () => {
+  const alice = await hashPassword("alice-password");
+  pair = await startPair({
+    timers: "profile: lan",
+    extra: () => `operators:\n  alice: "${alice}"\n`,
+  });
+  pair.start("a");
+  pair.start("b");
+  await pair.settled();
+  url = { a: `http://127.0.0.1:${pair.ports.a}`, b: `http://127.0.0.1:${pair.ports.b}` };
+  browser = await startBrowser();
+  page = await browser.newPage();
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await pair?.close();
+});
+
+const mode = (p: Page, node: string) =>
+  p.locator(`article[data-node="${node}"] .mode`).getAttribute("data-mode", { timeout: 2000 });
+
+describe("the web console", () => {
+  it("serves the page at / with a strict CSP and shows both nodes", async () => {
+    const r = await fetch(`${url.a}/`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(r.headers.get("content-security-policy")).toMatch(
+      /default-src 'self'.*script-src 'self'; style-src 'self'/,
+    );
+    await page.goto(`${url.a}/`);
+    await waitFor(
+      async () => (await mode(page, "a")) === "ACTIVE" && (await mode(page, "b")) === "STANDBY",
+      10_000,
+      "both cards",
+    ).catch(async (err: Error) => {
+      throw new Error(
+        `${err.message}: ${await page.locator("body").textContent()} ${browser.errors.join("; ")}`,
+      );
+    });
+    await expect(
+      page.locator('article[data-node="a"] tr[data-probe="app"] .state').textContent(),
+    ).resolves.toBe("UP");
+    await expect(
+      page.locator('article[data-node="b"] li[data-flag="self-fenced"]').textContent(),
+    ).resolves.toMatch(/clear/);
+    await waitFor(
+      async () => (await page.locator("#log table tbody tr").count()) > 0,
+      5000,
+      "the failover log",
+    );
+    await page.screenshot({ path: join(SHOTS, "pair.png"), fullPage: true });
+    expect(browser.errors).toEqual([]);
+  });
+
+  it("refuses a wrong password, then logs in", async () => {
+    await page.fill("#login-name", "alice");
+    await page.fill("#login-password", "wrong");
+    await page.click('#login button[type="submit"]');
+    await page.waitForSelector("#login-error:has-text('login refused')");
+    await page.screenshot({ path: join(SHOTS, "login-refused.png") });
+    await page.fill("#login-password", "alice-password");
+    await page.click('#login button[type="submit"]');
+    await page.waitForSelector("#operator:has-text('alice')");
+    const cookie = (await browser.context.cookies(url.a)).find((c) => c.name === "tandem_session");
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Strict", secure: false });
+    expect(browser.errors.filter((e) => !EXPECTED_401.test(e))).toEqual([]);
+    expect(browser.errors.filter((e) => EXPECTED_401.test(e))).toHaveLength(1);
+    browser.errors.length = 0;
+  });
+
+  it("runs an action from the keyboard alone and shows the engine's answer", async () => {
+    await page.waitForSelector('#action-buttons button[data-action="suspend"][data-node="b"]');
+    // Tab from the top of the page until the "Suspend b" button has the focus.
+    await page.locator("body").focus();
+    let reached = false;
+    for (let i = 0; i < 40 && !reached; i++) {
+      await page.keyboard.press("Tab");
+      reached = await page.evaluate(() => {
+        const el = (globalThis as unknown as { document: { activeElement: Focused | null } })
+          .document.activeElement;
+        return (
+          el?.getAttribute("data-action") === "suspend" && el.getAttribute("data-node") === "b"
+        );
+      });
+    }
+    expect(reached).toBe(true);
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("#confirm[open]");
+    await expect(page.locator("#confirm-what").textContent()).resolves.toMatch(
+      /will neither take over nor fence/,
+    );
+    await page.screenshot({ path: join(SHOTS, "confirm.png") });
+    // The dialog focuses "Cancel"; Shift+Tab reaches "Yes".
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector('#answer [data-outcome="changed"]');
+    await expect(page.locator("#answer").textContent()).resolves.toMatch(
+      /Suspend b.*changed[\s\S]*alice@web from 127\.0\.0\.1/,
+    );
+    await waitFor(
+      async () =>
+        /suspended: SET/.test(
+          (await page.locator('article[data-node="b"] li[data-flag="suspended"]').textContent()) ??
+            "",
+        ),
+      5000,
+      "b suspended on the page",
+    );
+    await page.screenshot({ path: join(SHOTS, "answer.png"), fullPage: true });
+    // Asked again, the engine answers "unchanged"; both answers are in b's failover log with the name.
+    const log = await pair.cli(["log", "--json"]);
+    expect(log.stdout).toMatch(/alice@web from 127\.0\.0\.1/);
+    await page.click('#action-buttons button[data-action="resume"][data-node="b"]');
+    await page.click("#confirm-yes");
+    await page.waitForSelector('#answer [data-outcome="changed"]:has-text("resume")');
+    expect(browser.errors).toEqual([]);
+  });
+
+  it("refuses actions without a session or without the CSRF token", async () => {
+    const body = JSON.stringify({ action: "suspend", node: "b" });
+    const anonymous = await fetch(`${url.a}/ui/api/action`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
+    expect(anonymous.status).toBe(401);
+    const cookie = (await browser.context.cookies(url.a)).find((c) => c.name === "tandem_session");
+    const noToken = await fetch(`${url.a}/ui/api/action`, {
+      method: "POST",
+      headers: { "content-type": "application/json", cookie: `tandem_session=${cookie?.value}` },
+      body,
+    });
+    expect(noToken.status).toBe(403);
+    expect(((await noToken.json()) as { error: string }).error).toMatch(/X-CSRF-Token/);
+  });
+
+  it("shows a failover on the surviving node's page within 1 s, without a reload", async () => {
+    // The page on a would report its own failed requests once a is gone.
+    await page.close();
+    const onB = await browser.newPage();
+    await onB.goto(`${url.b}/`);
+    await waitFor(
+      async () => (await mode(onB, "b")) === "STANDBY" && (await mode(onB, "a")) === "ACTIVE",
+      10_000,
+      "b's page",
+    ).catch(async (err: Error) => {
+      throw new Error(
+        `${err.message}: ${await onB.locator("body").textContent()} ${browser.errors.join("; ")}`,
+      );
+    });
+    await onB.evaluate(() => {
+      (globalThis as unknown as { marker: number }).marker = 1;
+    });
+    await pair.kill("a");
+    await waitFor(async () => (await pair.role("b")).status === 200, 20_000, "b serving");
+    const served = Date.now();
+    await waitFor(
+      async () => (await mode(onB, "b")) === "ACTIVE",
+      3000,
+      "the page showing b ACTIVE",
+    );
+    const shownAfter = Date.now() - served;
+    expect(shownAfter).toBeLessThanOrEqual(1000);
+    // Same document: the page was not reloaded.
+    expect(await onB.evaluate(() => (globalThis as unknown as { marker?: number }).marker)).toBe(1);
+    await waitFor(async () => (await mode(onB, "a")) === "UNREACHABLE", 5000, "a unreachable");
+    await onB.screenshot({ path: join(SHOTS, "failover.png"), fullPage: true });
+    expect(browser.errors).toEqual([]);
+  });
+});
