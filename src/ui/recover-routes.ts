@@ -40,6 +40,20 @@ export function registerRecoverRoutes(app: FastifyInstance, ctx: ConsoleContext)
     if (!pair) return { error: "this node is not part of a pair" };
     const nodes = await pair.read();
     const summary = describePair(nodes);
+    // A finished recovery stays on show until the pair needs another one.
+    if (progress?.done.length === RECOVER_STEPS.length) {
+      if (recovered(nodes, progress.recovering)) {
+        return {
+          pair: summary,
+          recovered: true,
+          ...progress,
+          steps: steps(progress, progress.done),
+          reports,
+        };
+      }
+      progress = null;
+      reports.length = 0;
+    }
     if (!progress) {
       const first = pair.nodes[0]?.name;
       if (first && recovered(nodes, first)) {
@@ -88,6 +102,7 @@ export function registerRecoverRoutes(app: FastifyInstance, ctx: ConsoleContext)
     // A step may wait for the pair longer than the API's idle timeout allows.
     req.raw.socket.setTimeout(0);
     try {
+      if (progress?.done.length === RECOVER_STEPS.length) await plan();
       if (!progress) {
         const chosen = choosePair(await pair.read(), undefined);
         progress = { ...chosen, by, startedAt: new Date().toISOString(), done: [] };
@@ -113,9 +128,7 @@ export function registerRecoverRoutes(app: FastifyInstance, ctx: ConsoleContext)
         { event: "ui_recover_step", step: next, status: report.status, by },
         `console recovery step ${next} by ${by}: ${report.status}`,
       );
-      const after = await plan();
-      if (progress.done.length === RECOVER_STEPS.length) progress = null;
-      return { ...after, report };
+      return { ...(await plan()), report };
     } catch (err) {
       const message = (err as Error).message;
       ctx.logger.warn({ event: "ui_recover_stopped", by }, `console recovery stopped: ${message}`);

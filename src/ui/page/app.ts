@@ -68,6 +68,7 @@ function renderAccount(): void {
         });
         setCsrf(r.csrf);
         await loadSession();
+        route();
         void refresh();
       } catch (err) {
         const e2 = err as ApiError;
@@ -76,9 +77,8 @@ function renderAccount(): void {
     });
     fill("account", form);
   }
-  const locked = session.public === "none" && !session.operator;
-  document.getElementById("content")?.toggleAttribute("hidden", locked);
-  document.getElementById("locked")?.toggleAttribute("hidden", !locked);
+  document.getElementById("content")?.toggleAttribute("hidden", locked());
+  document.getElementById("locked")?.toggleAttribute("hidden", !locked());
 }
 
 async function refresh(): Promise<void> {
@@ -88,7 +88,7 @@ async function refresh(): Promise<void> {
   }
   inFlight = true;
   try {
-    if (!session || (session.public === "none" && !session.operator)) return;
+    if (!session || locked()) return;
     const [own, clients, pair] = await Promise.all([
       getJson<Status>("/v1/status"),
       getJson<Clients>("/v1/clients").catch(() => null),
@@ -152,6 +152,10 @@ function follow(): void {
   events.addEventListener("error", () => fill("stream", "event stream lost: reconnecting…"));
 }
 
+function locked(): boolean {
+  return session?.public === "none" && !session.operator;
+}
+
 function route(): void {
   const queues = location.hash === "#queues";
   document.getElementById("pair-view")?.toggleAttribute("hidden", queues);
@@ -159,7 +163,8 @@ function route(): void {
   document.querySelectorAll("nav a").forEach((a) => {
     a.toggleAttribute("aria-current", a.getAttribute("href") === (queues ? "#queues" : "#pair"));
   });
-  if (queues) void showQueues((document.getElementById("queues-day") as HTMLInputElement).value);
+  if (queues && !locked())
+    void showQueues((document.getElementById("queues-day") as HTMLInputElement).value);
 }
 
 async function main(): Promise<void> {
