@@ -29,6 +29,8 @@ export interface ClusterStatusView {
   flags: Flags;
   lastTransition: { from: Mode; to: Mode; reason: string } | null;
   peers: PeerStatusView[];
+  /** The leader key as this node last saw it, with `cluster.quorum`; null without a quorum. */
+  quorum?: { holder: string | null; revision: number; held: boolean; error: string | null } | null;
 }
 
 /**
@@ -65,5 +67,13 @@ export function clusterStatus(state: EngineState): ClusterStatusView {
       flags: p.view?.flags ?? null,
       configDiffers: p.configDiffers,
     })),
+    quorum: state.quorum
+      ? {
+          holder: state.quorum.holder,
+          revision: state.quorum.revision,
+          held: state.quorum.held,
+          error: state.quorum.error,
+        }
+      : null,
   };
 }

@@ -26,6 +26,9 @@ export interface PeerReading {
   error: string | null;
 }
 
+/** How long one reading of the other node is reused, in ms. */
+const CACHE_MS = 1000;
+
 /** Entries of the merged failover log the page gets. */
 const LOG_LIMIT = 60;
 
@@ -39,8 +42,15 @@ const LOG_LIMIT = 60;
  */
 export function registerPairRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
   const pair = consolePair(ctx, 1500);
+  let last: { at: number; doc: Promise<object> } | null = null;
   app.get("/ui/api/pair", async (req, reply) => {
     if (mayView(ctx, req, reply) !== null) return reply;
+    // Every open page asks every 2 s: one reading of the other node serves them all for 1 s.
+    if (!last || Date.now() - last.at >= CACHE_MS) last = { at: Date.now(), doc: read() };
+    return reply.header("cache-control", "no-store").send(await last.doc);
+  });
+
+  async function read(): Promise<object> {
     const others = (pair?.nodes ?? []).filter((n) => n.name !== ctx.name);
     const peers: PeerReading[] = await Promise.all(
       others.map(async ({ name, client }) => {
@@ -62,6 +72,6 @@ export function registerPairRoutes(app: FastifyInstance, ctx: ConsoleContext): v
       .flatMap((l) => (l.status === "fulfilled" ? l.value : []))
       .sort((x, y) => (x.time < y.time ? 1 : x.time > y.time ? -1 : 0))
       .slice(0, LOG_LIMIT);
-    return reply.header("cache-control", "no-store").send({ node: ctx.name, peers, log });
-  });
+    return { node: ctx.name, peers, log };
+  }
 }

@@ -6,7 +6,10 @@ function row(label: string, value: Node | string, cls?: string): HTMLElement {
   return h("div", { class: `kv${cls ? ` ${cls}` : ""}` }, h("dt", {}, label), h("dd", {}, value));
 }
 
-/** The verdict and explanation of each flag, as the operator needs them. */
+/**
+ * The verdict and explanation of each flag, as the operator needs them. The flags' `since` is
+ * the engine's monotonic clock, not a wall time, so it is not shown.
+ */
 function fences(f: Flags, name: string): HTMLElement {
   const item = (label: string, on: boolean, text: string) =>
     h(
@@ -23,28 +26,28 @@ function fences(f: Flags, name: string): HTMLElement {
       "self-fenced",
       !!f.selfFenced,
       f.selfFenced
-        ? `${name} refuses calls since ${when(f.selfFenced.since)}: ${f.selfFenced.reason}. Cleared by clear-fence or recover.`
+        ? `${name} refuses calls: ${f.selfFenced.reason}. Cleared by clear-fence or recover.`
         : `${name} has not fenced itself.`,
     ),
     item(
       "peer-fenced",
       !!f.peerFenced,
       f.peerFenced
-        ? `"${f.peerFenced.by}" told ${name} to stand down in term ${f.peerFenced.term} (${when(f.peerFenced.since)}). Cleared by clear-fence or recover.`
+        ? `"${f.peerFenced.by}" told ${name} to stand down in term ${f.peerFenced.term}. Cleared by clear-fence or recover.`
         : `no peer fence on ${name}.`,
     ),
     item(
       "suspended",
       !!f.suspended,
       f.suspended
-        ? `takeover and fencing suspended by ${f.suspended.by} since ${when(f.suspended.since)}: ${name} will not take over. Resume re-arms it.`
+        ? `takeover and fencing suspended by ${f.suspended.by}: ${name} will not take over. Resume re-arms it.`
         : "takeover and fencing armed.",
     ),
     item(
       "fencing peer",
       !!f.fencingPeer,
       f.fencingPeer
-        ? `${name} keeps "${f.fencingPeer.peer}" out since term ${f.fencingPeer.term} (${when(f.fencingPeer.since)}).`
+        ? `${name} keeps "${f.fencingPeer.peer}" out since term ${f.fencingPeer.term}.`
         : "no fence asserted on the peer.",
     ),
   );
@@ -156,7 +159,16 @@ export function nodeCard(
     s.cluster ? fences(s.cluster.flags, name) : null,
     q ? h("h3", {}, "Quorum") : null,
     q
-      ? h("dl", {}, ...Object.entries(q).map(([k, v]) => row(k, v === null ? "—" : String(v))))
+      ? h(
+          "dl",
+          { class: "quorum" },
+          row(
+            "leader key",
+            q.holder === null ? "free" : `held by "${q.holder}" (revision ${q.revision})`,
+          ),
+          row("this node", q.held ? "holds the key: may serve" : "does not hold the key"),
+          row("problem", q.error ?? "none", q.error ? "no" : undefined),
+        )
       : null,
     s.sip ? h("h3", {}, "SIP responder") : null,
     s.sip

@@ -29,7 +29,12 @@ export interface Status {
   cluster: {
     term: number;
     flags: Flags;
-    quorum?: Record<string, unknown> | null;
+    quorum?: {
+      holder: string | null;
+      revision: number;
+      held: boolean;
+      error: string | null;
+    } | null;
     peers: Array<{ name: string; reachable: boolean; lastError: string | null }>;
   } | null;
   sip: {
