@@ -5,11 +5,25 @@
 import { z } from "zod";
 import { durationField } from "./duration-field.js";
 
-/** The encoded form `tandem operator add` prints: `scrypt$N=…,r=…,p=…$SALT$HASH` (base64). */
+/**
+ * The encoded form `tandem operator add` prints: `scrypt$N=…,r=…,p=…$SALT$HASH` (base64).
+ *
+ * @example
+ * ```ts
+ * PASSWORD_HASH_PATTERN.test(config.operators.alice ?? ""); // true
+ * ```
+ */
 export const PASSWORD_HASH_PATTERN =
   /^scrypt\$N=\d+,r=\d+,p=\d+\$[A-Za-z0-9+/]+={0,2}\$[A-Za-z0-9+/]+={0,2}$/;
 
-/** The `ui` section. */
+/**
+ * The `ui` section.
+ *
+ * @example
+ * ```ts
+ * uiSchema.parse({ public: "none" }).sessionTtl; // 28800000
+ * ```
+ */
 export const uiSchema = z
   .strictObject({
     public: z.enum(["status", "none"]).default("status").meta({
@@ -25,7 +39,14 @@ export const uiSchema = z
   .prefault({})
   .meta({ description: "The web console served at `/` on the API port." });
 
-/** The `operators` section. */
+/**
+ * The `operators` section.
+ *
+ * @example
+ * ```ts
+ * operatorsSchema.parse({ alice: await hashPassword("correct horse") });
+ * ```
+ */
 export const operatorsSchema = z
   .record(
     z.string().regex(/^[A-Za-z0-9._-]{1,63}$/, {
@@ -41,7 +62,14 @@ export const operatorsSchema = z
       "Console accounts that may act (switchover, failover, suspend, resume, clear-fence, recover): name → password hash from `tandem operator add NAME`.",
   });
 
-/** The `reports` section. */
+/**
+ * The `reports` section.
+ *
+ * @example
+ * ```ts
+ * reportsSchema.parse({ store: "/var/lib/tandem/queuelog.sqlite" }).sl; // 20
+ * ```
+ */
 export const reportsSchema = z
   .strictObject({
     store: z.string().min(1).meta({

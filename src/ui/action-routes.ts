@@ -11,7 +11,14 @@ import { isTandemError } from "../errors.js";
 import { type ConsoleContext, mayAct, webActor } from "./context.js";
 import { consolePair } from "./pair.js";
 
-/** The actions the page offers. */
+/**
+ * The actions the page offers.
+ *
+ * @example
+ * ```ts
+ * CONSOLE_ACTIONS.includes("clear-fence"); // true
+ * ```
+ */
 export const CONSOLE_ACTIONS = [
   "switchover",
   "failover",

@@ -9,7 +9,14 @@ import { extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 
-/** One file of the console. */
+/**
+ * One file of the console.
+ *
+ * @example
+ * ```ts
+ * reply.header("etag", asset.etag).type(asset.type).send(asset.gzip);
+ * ```
+ */
 export interface Asset {
   body: Buffer;
   gzip: Buffer;
@@ -27,6 +34,11 @@ const TYPES: Record<string, string> = {
 /**
  * Where the built page lives: beside this module once built (`dist/ui/page/`), or in `dist/`
  * when this module runs from the sources (tests).
+ *
+ * @example
+ * ```ts
+ * loadAssets(assetDir());
+ * ```
  */
 export function assetDir(): string {
   const candidates = [

@@ -5,7 +5,14 @@
 import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import { PASSWORD_HASH_PATTERN } from "../config/ui-schema.js";
 
-/** scrypt cost parameters of new hashes (N = 2^15: about 50 ms and 32 MiB per check). */
+/**
+ * scrypt cost parameters of new hashes (N = 2^15: 32 MiB of memory per check).
+ *
+ * @example
+ * ```ts
+ * SCRYPT_PARAMS.N; // 32768
+ * ```
+ */
 export const SCRYPT_PARAMS = { N: 32_768, r: 8, p: 1 } as const;
 const KEY_LENGTH = 32;
 

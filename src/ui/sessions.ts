@@ -4,10 +4,24 @@
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
 
-/** The session cookie's name. */
+/**
+ * The session cookie's name.
+ *
+ * @example
+ * ```ts
+ * cookieValue(req.headers.cookie, SESSION_COOKIE);
+ * ```
+ */
 export const SESSION_COOKIE = "tandem_session";
 
-/** One login. */
+/**
+ * One login.
+ *
+ * @example
+ * ```ts
+ * const s: Session = { id: "…", operator: "alice", csrf: "…", expires: Date.now() + 8 * 3600_000 };
+ * ```
+ */
 export interface Session {
   id: string;
   operator: string;

@@ -9,7 +9,14 @@ interface Reading {
   status: Status | null;
 }
 
-/** Shows an answer in the live region under the actions. */
+/**
+ * Shows an answer in the live region under the actions.
+ *
+ * @example
+ * ```ts
+ * showAnswer("Suspend b", "changed", ["suspend by alice@web from 10.0.0.5: takeover and fencing suspended"]);
+ * ```
+ */
 export function showAnswer(title: string, outcome: string, lines: string[]): void {
   fill(
     "answer",
@@ -41,7 +48,14 @@ async function act(
   after();
 }
 
-/** The action buttons for the pair as it is now. */
+/**
+ * The action buttons for the pair as it is now.
+ *
+ * @example
+ * ```ts
+ * fill("action-buttons", actionButtons(cards, () => void refresh()));
+ * ```
+ */
 export function actionButtons(nodes: Reading[], after: () => void): HTMLElement {
   const active = nodes.find((n) => n.status?.node.mode === "ACTIVE")?.name;
   const button = (label: string, what: string, body: { action: string; node?: string }) => {
@@ -117,7 +131,14 @@ interface Plan {
   error?: string;
 }
 
-/** The guided recovery panel: the step list, how far it got, and the next step's button. */
+/**
+ * The guided recovery panel: the step list, how far it got, and the next step's button.
+ *
+ * @example
+ * ```ts
+ * await recoverPanel(() => void refresh());
+ * ```
+ */
 export async function recoverPanel(after: () => void): Promise<void> {
   let plan: Plan;
   try {

@@ -9,7 +9,14 @@ function svg(tag: string, attrs: Record<string, string | number>, text?: string)
   return el;
 }
 
-/** Hour rows as the report gives them. */
+/**
+ * Hour rows as the report gives them.
+ *
+ * @example
+ * ```ts
+ * const bar: HourBar = { hour: 9, offered: 31, answered: 27, abandoned: 4 };
+ * ```
+ */
 export interface HourBar {
   hour: number;
   offered: number;
@@ -17,7 +24,14 @@ export interface HourBar {
   abandoned: number;
 }
 
-/** The chart; every bar carries its figure in `data-*` and a `<title>` for tooltips. */
+/**
+ * The chart; every bar carries its figure in `data-*` and a `<title>` for tooltips.
+ *
+ * @example
+ * ```ts
+ * figure.append(hourChart("sales", doc.hours.sales ?? []));
+ * ```
+ */
 export function hourChart(queue: string, rows: HourBar[]): SVGElement {
   const w = 720;
   const hgt = 180;

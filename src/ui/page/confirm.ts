@@ -1,7 +1,14 @@
 /** The confirmation dialog: says what will happen, answers true only on an explicit yes. */
 import { fill, h } from "./dom.js";
 
-/** Shows `what` and resolves with the operator's choice. */
+/**
+ * Shows `what` and resolves with the operator's choice.
+ *
+ * @example
+ * ```ts
+ * if (await confirmAction("Suspend b", '"b" will not take over until resumed.')) send();
+ * ```
+ */
 export function confirmAction(title: string, what: string, extra?: HTMLElement): Promise<boolean> {
   const dialog = document.getElementById("confirm") as HTMLDialogElement;
   const yes = h("button", { type: "button", class: "primary", id: "confirm-yes" }, "Yes, do it");

@@ -2,7 +2,14 @@
 
 type Child = Node | string | number | null | undefined | false;
 
-/** Creates `<tag>` with attributes (`class`, `aria-*`, …) and children. */
+/**
+ * Creates `<tag>` with attributes (`class`, `aria-*`, …) and children.
+ *
+ * @example
+ * ```ts
+ * h("p", { class: "error" }, "cannot read the agent"); // <p class="error">cannot read the agent</p>
+ * ```
+ */
 export function h(
   tag: string,
   attrs: Record<string, string | boolean | undefined> = {},
@@ -20,7 +27,14 @@ export function h(
   return el;
 }
 
-/** Replaces the children of the element with id `id`. */
+/**
+ * Replaces the children of the element with id `id`.
+ *
+ * @example
+ * ```ts
+ * fill("stream", "live");
+ * ```
+ */
 export function fill(id: string, ...children: Child[]): void {
   const el = document.getElementById(id);
   if (!el) return;
@@ -31,7 +45,14 @@ export function fill(id: string, ...children: Child[]): void {
   );
 }
 
-/** `12:03:04` for an ISO time or epoch ms, with the date when not today. */
+/**
+ * `12:03:04` for an ISO time or epoch ms, with the date when not today.
+ *
+ * @example
+ * ```ts
+ * when(status.node.since); // "9:58:29 PM"
+ * ```
+ */
 export function when(t: string | number | null | undefined): string {
   if (t === null || t === undefined) return "—";
   const d = new Date(t);

@@ -2,7 +2,14 @@
 import { h, when } from "./dom.js";
 import type { LogEntry } from "./types.js";
 
-/** The log table. */
+/**
+ * The log table.
+ *
+ * @example
+ * ```ts
+ * fill("log", logTable(pair.log));
+ * ```
+ */
 export function logTable(entries: LogEntry[]): HTMLElement {
   if (entries.length === 0) return h("p", { class: "muted" }, "no failover log entries yet");
   return h(

@@ -116,6 +116,11 @@ function clients(c: Clients | null): HTMLElement {
 
 /**
  * The card of one node; `error` when its agent does not answer.
+ *
+ * @example
+ * ```ts
+ * fill("nodes", nodeCard("a", status, clients, null));
+ * ```
  */
 export function nodeCard(
   name: string,

@@ -23,7 +23,14 @@ interface QueuesDoc {
 
 const sl = (v: number | null) => (v === null ? "—" : `${v}%`);
 
-/** Loads and shows the queues of `day` (YYYY-MM-DD; empty: today). */
+/**
+ * Loads and shows the queues of `day` (YYYY-MM-DD; empty: today).
+ *
+ * @example
+ * ```ts
+ * await showQueues("2026-11-20");
+ * ```
+ */
 export async function showQueues(day: string): Promise<void> {
   let doc: QueuesDoc;
   try {
