@@ -74,6 +74,9 @@ describe("the web console", () => {
     await expect(
       page.locator('article[data-node="b"] li[data-flag="self-fenced"]').textContent(),
     ).resolves.toMatch(/clear/);
+    await expect(page.locator("#fences [data-verdict]").getAttribute("data-verdict")).resolves.toBe(
+      "normal",
+    );
     await waitFor(
       async () => (await page.locator("#log table tbody tr").count()) > 0,
       5000,

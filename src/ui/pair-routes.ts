@@ -1,12 +1,14 @@
 /**
  * `GET /ui/api/pair`: what the page cannot read from its own node — the other node's status
- * document and connected clients — and the failover log of both nodes merged by time. This
+ * document and connected clients — the failover log of both nodes merged by time, and the
+ * verdict on both nodes' fence flags. This
  * agent asks the other one; the page never talks to it.
  */
 import type { FastifyInstance } from "fastify";
 import type { ClientsDocument } from "../api/client-wire.js";
 import type { StatusDocument } from "../api/status-types.js";
 import type { FailoverLogEntry } from "../cluster/failover-log.js";
+import { explainFlags, type FlagExplanation } from "../engine/index.js";
 import { type ConsoleContext, mayView } from "./context.js";
 import { consolePair } from "./pair.js";
 
@@ -72,6 +74,17 @@ export function registerPairRoutes(app: FastifyInstance, ctx: ConsoleContext): v
       .flatMap((l) => (l.status === "fulfilled" ? l.value : []))
       .sort((x, y) => (x.time < y.time ? 1 : x.time > y.time ? -1 : 0))
       .slice(0, LOG_LIMIT);
-    return { node: ctx.name, peers, log };
+    return { node: ctx.name, peers, log, fences: fences(ctx.status()) };
   }
+}
+
+/** The verdict on both nodes' fence flags, as `tandem status` gives it; null before a heartbeat. */
+function fences(status: StatusDocument): FlagExplanation | null {
+  const cluster = status.cluster;
+  const peer = cluster?.peers[0];
+  if (!cluster || !peer?.flags || !peer.mode) return null;
+  return explainFlags(
+    { name: status.node.name, rank: cluster.rank, flags: cluster.flags, mode: status.node.mode },
+    { name: peer.name, rank: peer.rank, flags: peer.flags, mode: peer.mode },
+  );
 }

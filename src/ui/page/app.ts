@@ -7,9 +7,9 @@ import { actionButtons, recoverPanel } from "./actions.js";
 import { type ApiError, getJson, postJson, setCsrf } from "./api.js";
 import { fill, h, when } from "./dom.js";
 import { logTable } from "./log.js";
-import { nodeCard } from "./nodes.js";
+import { fenceVerdict, nodeCard } from "./nodes.js";
 import { showQueues } from "./queues.js";
-import type { Clients, LogEntry, Peer, SessionInfo, Status } from "./types.js";
+import type { Clients, FenceVerdict, LogEntry, Peer, SessionInfo, Status } from "./types.js";
 
 const REFRESH_MS = 2000;
 let session: SessionInfo | null = null;
@@ -93,8 +93,8 @@ async function refresh(): Promise<void> {
       getJson<Status>("/v1/status"),
       getJson<Clients>("/v1/clients").catch(() => null),
       session.pair
-        ? getJson<{ peers: Peer[]; log: LogEntry[] }>("/ui/api/pair")
-        : Promise.resolve({ peers: [], log: [] }),
+        ? getJson<{ peers: Peer[]; log: LogEntry[]; fences: FenceVerdict | null }>("/ui/api/pair")
+        : Promise.resolve({ peers: [], log: [], fences: null }),
     ]);
     const cards = [
       { name: own.node.name, status: own as Status | null, clients, error: null as string | null },
@@ -107,6 +107,7 @@ async function refresh(): Promise<void> {
     ].sort((x, y) => (x.name < y.name ? -1 : 1));
     fill("nodes", ...cards.map((c) => nodeCard(c.name, c.status, c.clients, c.error)));
     fill("log", logTable(pair.log));
+    fill("fences", pair.fences ? fenceVerdict(pair.fences) : null);
     const canAct = session.pair && session.operator !== null;
     document.getElementById("operate")?.toggleAttribute("hidden", !canAct);
     if (canAct) {

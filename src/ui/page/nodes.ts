@@ -1,6 +1,6 @@
 /** One node's card: mode, serving, term, health, probes, fences, quorum, SIP, clients. */
 import { h, when } from "./dom.js";
-import type { Clients, Flags, Status } from "./types.js";
+import type { Clients, FenceVerdict, Flags, Status } from "./types.js";
 
 function row(label: string, value: Node | string, cls?: string): HTMLElement {
   return h("div", { class: `kv${cls ? ` ${cls}` : ""}` }, h("dt", {}, label), h("dd", {}, value));
@@ -185,5 +185,24 @@ export function nodeCard(
       : null,
     h("h3", {}, "Clients"),
     clients(c),
+  );
+}
+
+/**
+ * The verdict on both nodes' flags together (`normal`, `known`, `invalid`), as `tandem status`
+ * prints it.
+ *
+ * @example
+ * ```ts
+ * fill("fences", fenceVerdict({ verdict: "normal", situation: "no flags set" }));
+ * ```
+ */
+export function fenceVerdict(v: FenceVerdict): HTMLElement {
+  return h(
+    "p",
+    { class: `verdict ${v.verdict}`, "data-verdict": v.verdict },
+    h("strong", {}, `Fence flags: ${v.verdict === "invalid" ? "INVALID" : v.verdict}`),
+    `: ${v.situation}`,
+    v.likelyCause ? ` (likely cause: ${v.likelyCause})` : "",
   );
 }

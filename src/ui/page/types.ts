@@ -92,3 +92,9 @@ export interface ActionAnswer {
   serving: boolean;
   term: number;
 }
+
+export interface FenceVerdict {
+  verdict: "normal" | "known" | "invalid";
+  situation: string;
+  likelyCause?: string;
+}
