@@ -32,6 +32,7 @@ beforeAll(async () => {
   const alice = await hashPassword("alice-password");
   pair = await startPair({
     timers: "profile: lan",
+    sip: true,
     extra: () => `operators:\n  alice: "${alice}"\n`,
   });
   pair.start("a");
@@ -74,6 +75,13 @@ describe("the web console", () => {
     await expect(
       page.locator('article[data-node="b"] li[data-flag="self-fenced"]').textContent(),
     ).resolves.toMatch(/clear/);
+    // The SIP responder's counters, and this very page among the node's event streams.
+    await expect(page.locator('article[data-node="a"] dl.sip').textContent()).resolves.toMatch(
+      /requests\d+/,
+    );
+    await expect(page.locator('article[data-node="a"] .clients').textContent()).resolves.toMatch(
+      /[1-9]\d* event stream\(s\) open/,
+    );
     await expect(page.locator("#fences [data-verdict]").getAttribute("data-verdict")).resolves.toBe(
       "normal",
     );

@@ -81,6 +81,15 @@ function renderAccount(): void {
   document.getElementById("locked")?.toggleAttribute("hidden", !locked());
 }
 
+interface PairDoc {
+  peers: Peer[];
+  log: LogEntry[];
+  fences: FenceVerdict | null;
+}
+
+/** The other node as last read: shown beside a fresh reading of this node meanwhile. */
+let lastPair: PairDoc = { peers: [], log: [], fences: null };
+
 async function refresh(): Promise<void> {
   if (inFlight) {
     again = true;
@@ -89,43 +98,18 @@ async function refresh(): Promise<void> {
   inFlight = true;
   try {
     if (!session || locked()) return;
-    const [own, clients, pair] = await Promise.all([
+    // Reading the other node can take its agent's timeout (a partition): this node's own
+    // status is drawn as soon as it arrives, not held back by it.
+    const pair = session.pair ? getJson<PairDoc>("/ui/api/pair").catch(() => null) : null;
+    const [own, clients] = await Promise.all([
       getJson<Status>("/v1/status"),
       getJson<Clients>("/v1/clients").catch(() => null),
-      session.pair
-        ? getJson<{ peers: Peer[]; log: LogEntry[]; fences: FenceVerdict | null }>("/ui/api/pair")
-        : Promise.resolve({ peers: [], log: [], fences: null }),
     ]);
-    const cards = [
-      { name: own.node.name, status: own as Status | null, clients, error: null as string | null },
-      ...pair.peers.map((p) => ({
-        name: p.name,
-        status: p.status,
-        clients: p.clients,
-        error: p.error,
-      })),
-    ].sort((x, y) => (x.name < y.name ? -1 : 1));
-    fill("nodes", ...cards.map((c) => nodeCard(c.name, c.status, c.clients, c.error)));
-    fill("log", logTable(pair.log));
-    fill("fences", pair.fences ? fenceVerdict(pair.fences) : null);
-    const canAct = session.pair && session.operator !== null;
-    document.getElementById("operate")?.toggleAttribute("hidden", !canAct);
-    if (canAct) {
-      const focused = document.activeElement?.getAttribute("data-action")
-        ? document.activeElement
-        : null;
-      const key = focused
-        ? `${focused.getAttribute("data-action")}|${focused.getAttribute("data-node") ?? ""}`
-        : null;
-      fill(
-        "action-buttons",
-        actionButtons(cards, () => void refresh()),
-      );
-      if (key) {
-        const [a, n] = key.split("|");
-        const selector = `#action-buttons button[data-action="${a}"]${n ? `[data-node="${n}"]` : ""}`;
-        (document.querySelector(selector) as HTMLElement | null)?.focus();
-      }
+    draw(own, clients, lastPair);
+    const fresh = await pair;
+    if (fresh) {
+      lastPair = fresh;
+      draw(own, clients, lastPair);
     }
     fill("updated", `updated ${when(new Date().toISOString())}`);
   } catch (err) {
@@ -139,6 +123,40 @@ async function refresh(): Promise<void> {
       again = false;
       void refresh();
     }
+  }
+}
+
+function draw(own: Status, clients: Clients | null, pair: PairDoc): void {
+  if (!session) return;
+  const cards = [
+    { name: own.node.name, status: own as Status | null, clients, error: null as string | null },
+    ...pair.peers.map((p) => ({
+      name: p.name,
+      status: p.status,
+      clients: p.clients,
+      error: p.error,
+    })),
+  ].sort((x, y) => (x.name < y.name ? -1 : 1));
+  fill("nodes", ...cards.map((c) => nodeCard(c.name, c.status, c.clients, c.error)));
+  fill("log", logTable(pair.log));
+  fill("fences", pair.fences ? fenceVerdict(pair.fences) : null);
+  const canAct = session.pair && session.operator !== null;
+  document.getElementById("operate")?.toggleAttribute("hidden", !canAct);
+  if (!canAct) return;
+  const focused = document.activeElement?.getAttribute("data-action")
+    ? document.activeElement
+    : null;
+  const key = focused
+    ? `${focused.getAttribute("data-action")}|${focused.getAttribute("data-node") ?? ""}`
+    : null;
+  fill(
+    "action-buttons",
+    actionButtons(cards, () => void refresh()),
+  );
+  if (key) {
+    const [a, n] = key.split("|");
+    const selector = `#action-buttons button[data-action="${a}"]${n ? `[data-node="${n}"]` : ""}`;
+    (document.querySelector(selector) as HTMLElement | null)?.focus();
   }
 }
 
