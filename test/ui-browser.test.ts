@@ -32,6 +32,9 @@ beforeAll(async () => {
   const alice = await hashPassword("alice-password");
   pair = await startPair({
     timers: "profile: lan",
+    // A check slower than 1 s three times in a row is needed to fence a node: the machine
+    // running the browser beside both agents is busy, and this test is about the page.
+    appTimers: "interval: 200ms, timeout: 1s, fall: 3, rise: 1",
     sip: true,
     extra: () => `operators:\n  alice: "${alice}"\n`,
   });
@@ -59,6 +62,10 @@ describe("the web console", () => {
     expect(r.headers.get("content-security-policy")).toMatch(
       /default-src 'self'.*script-src 'self'; style-src 'self'/,
     );
+    // The pair itself must not have moved (a busy machine can fail a's probe): the page is
+    // then compared with what the agents say, not with a stale expectation.
+    const modes = [(await pair.status("a")).node.mode, (await pair.status("b")).node.mode];
+    expect(modes, "the pair moved before the page opened").toEqual(["ACTIVE", "STANDBY"]);
     await page.goto(`${url.a}/`);
     await waitFor(
       async () => (await mode(page, "a")) === "ACTIVE" && (await mode(page, "b")) === "STANDBY",
