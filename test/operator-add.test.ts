@@ -81,7 +81,9 @@ describe("tandem operator add", () => {
     const wait = Number(limited.headers.get("retry-after"));
     expect(wait).toBeGreaterThanOrEqual(1);
     expect(wait).toBeLessThanOrEqual(60);
-    expect(((await limited.json()) as { error: string }).error).toMatch(/too many failed logins from 127\.0\.0\.1/);
+    expect(((await limited.json()) as { error: string }).error).toMatch(
+      /too many failed logins from 127\.0\.0\.1/,
+    );
   });
 
   it("refuses a short password, a bad name, and a missing terminal without --password-stdin", async () => {
