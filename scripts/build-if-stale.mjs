@@ -35,4 +35,9 @@ const tsc = spawnSync(
   { cwd: root, stdio: "inherit" },
 );
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+const page = spawnSync(process.execPath, [join(root, "scripts/build-ui.mjs")], {
+  cwd: root,
+  stdio: "inherit",
+});
+if (page.status !== 0) process.exit(page.status ?? 1);
 writeFileSync(stamp, `${new Date().toISOString()}\n`);

@@ -6,7 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-/** Vitest global setup: compile the sources with the build tsconfig. */
+/** Vitest global setup: compile the sources with the build tsconfig, then the console's page. */
 export default function setup(): void {
   const root = fileURLToPath(new URL("..", import.meta.url));
   const result = spawnSync(
@@ -19,4 +19,10 @@ export default function setup(): void {
   );
   if (result.status !== 0)
     process.stderr.write(`tsc -p tsconfig.build.json:\n${result.stdout}${result.stderr}`);
+  const page = spawnSync(process.execPath, ["scripts/build-ui.mjs"], {
+    cwd: root,
+    encoding: "utf8",
+  });
+  if (page.status !== 0)
+    process.stderr.write(`scripts/build-ui.mjs:\n${page.stdout}${page.stderr}`);
 }

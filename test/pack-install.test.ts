@@ -104,6 +104,9 @@ describe("npm pack", () => {
         "bin/tandem.js",
         "dist/cli/main.js",
         "dist/agent/run.js",
+        "dist/ui/page/index.html",
+        "dist/ui/page/app.js",
+        "dist/ui/page/app.css",
         "schema/tandem.schema.json",
         "docs/install.md",
         "examples/systemd/tandem-agent.service",
@@ -167,6 +170,11 @@ probes:
       node: { version?: string };
     };
     expect(JSON.stringify(status)).toContain(pkg.version);
+    // The installed agent serves the web console from the package's own files.
+    const page = await fetch(`${base}/`);
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(await page.text()).toContain('<script type="module" src="/ui/app.js">');
+    expect((await fetch(`${base}/ui/app.js`)).status).toBe(200);
     agent.kill("SIGTERM");
     const code = await new Promise<number | null>((resolve) => agent.on("exit", resolve));
     expect(code).toBe(0);

@@ -24,6 +24,7 @@ import type { HookRunner } from "../hooks/index.js";
 import type { Logger } from "../log/logger.js";
 import { createChecker } from "../probes/index.js";
 import type { SipResponder } from "../sip/responder.js";
+import { attachConsole } from "../ui/index.js";
 import { VERSION } from "../version.js";
 import { decideMode } from "./mode.js";
 import { TransitionBus } from "./transitions.js";
@@ -151,6 +152,14 @@ export class Agent {
       term: this.#cluster?.state.term ?? null,
       active: this.#activeNode(),
     }));
+    attachConsole(this.#api, {
+      config,
+      name: this.#name,
+      status: () => this.status(),
+      cluster: () => this.#cluster,
+      logger,
+      tls: this.#tls,
+    });
   }
 
   /** The node this agent believes is ACTIVE (itself or its peer), or null. */

@@ -11,7 +11,7 @@ afterEach(() => {
 });
 
 describe("secretsOf and redactText", () => {
-  it("finds the cluster secret, secret-named values, URL passwords, file and env references", async () => {
+  it("finds the cluster secret, operators' password hashes, secret-named values, URL passwords, file and env references", async () => {
     const dir = mkdtempSync(join(tmpdir(), "tandem-redact-"));
     dirs.push(dir);
     writeFileSync(join(dir, "ami"), "ami-pass-from-file\n");
@@ -27,6 +27,8 @@ describe("secretsOf and redactText", () => {
       '    - { name: a, rank: 1, api: "http://10.0.0.1:7701" }',
       '    - { name: b, rank: 2, api: "http://10.0.0.2:7701" }',
       "node: { name: a }",
+      "operators:",
+      '  alice: "scrypt$N=32768,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="',
     ].join("\n");
     const env = { PGPASS: "pg-env-pass" };
     const { config } = await parseConfigText(raw, "t.yaml", { env });
@@ -37,6 +39,7 @@ describe("secretsOf and redactText", () => {
         "url-pass-9",
         "ami-pass-from-file",
         "pg-env-pass",
+        "scrypt$N=32768,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
       ]),
     );
     const leaked = `a "the-cluster-secret-123" b ami-pass-from-file c pg-env-pass d https://x:other-pw@h/`;

@@ -28,7 +28,7 @@ function* strings(
 }
 
 /**
- * Every secret value of a configuration: `cluster.secret`, each value under a key named like a
+ * Every secret value of a configuration: `cluster.secret`, the `operators` password hashes, each value under a key named like a
  * secret (password, token, api-key, authorization…), each password in a URL, and the contents
  * of every `${file:…}` and the value of every `${NAME}` the raw text references.
  *
@@ -44,6 +44,8 @@ export async function secretsOf(
 ): Promise<string[]> {
   const found = new Set<string>();
   if (config.cluster) found.add(config.cluster.secret);
+  // A password hash can be attacked offline: a support bundle has no use for it.
+  for (const hash of Object.values(config.operators ?? {})) found.add(hash);
   for (const { value, path } of strings(config, [])) {
     if (isSecretPath(path)) found.add(value);
     for (const m of value.matchAll(URL_PASSWORD)) if (m[2]) found.add(m[2]);

@@ -14,6 +14,7 @@ import { registerDoctor } from "./commands/doctor.js";
 import { registerInit } from "./commands/init.js";
 import { registerLog } from "./commands/log.js";
 import { registerOperatorCommands } from "./commands/operator.js";
+import { registerOperatorAccount } from "./commands/operator-account.js";
 import { registerQload } from "./commands/qload.js";
 import { registerRecover } from "./commands/recover.js";
 import { registerReport } from "./commands/report.js";
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerAgent(program);
   registerStatus(program);
   registerOperatorCommands(program);
+  registerOperatorAccount(program);
   registerRecover(program);
   registerClients(program);
   registerLog(program);

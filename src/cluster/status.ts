@@ -31,6 +31,8 @@ export interface ClusterStatusView {
   flags: Flags;
   lastTransition: { from: Mode; to: Mode; reason: string } | null;
   peers: PeerStatusView[];
+  /** The leader key as this node last saw it, with `cluster.quorum`; null without a quorum. */
+  quorum?: { holder: string | null; revision: number; held: boolean; error: string | null } | null;
 }
 
 /**
@@ -68,5 +70,13 @@ export function clusterStatus(state: EngineState): ClusterStatusView {
       configDiffers: p.configDiffers,
       clockSkewMs: p.skewMs === null ? null : Math.round(p.skewMs),
     })),
+    quorum: state.quorum
+      ? {
+          holder: state.quorum.holder,
+          revision: state.quorum.revision,
+          held: state.quorum.held,
+          error: state.quorum.error,
+        }
+      : null,
   };
 }

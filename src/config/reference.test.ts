@@ -35,6 +35,9 @@ describe("configReference", () => {
       "## `hooks`",
       "## `sip`",
       "## `asterisk`",
+      "## `ui`",
+      "## `operators`",
+      "## `reports`",
       "## Full example",
     ]);
   });

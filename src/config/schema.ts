@@ -15,6 +15,7 @@ import { hooksSchema } from "../hooks/schema.js";
 import { asteriskSchema } from "./asterisk-schema.js";
 import { durationField } from "./duration-field.js";
 import { quorumSchema } from "./quorum-schema.js";
+import { operatorsSchema, reportsSchema, uiSchema } from "./ui-schema.js";
 
 const duration = durationField;
 
@@ -638,6 +639,9 @@ export const configSchema = z
     hooks: hooksSchema.optional(),
     sip: sipSchema.optional(),
     asterisk: asteriskSchema.optional(),
+    ui: uiSchema,
+    operators: operatorsSchema,
+    reports: reportsSchema.optional(),
   })
   .meta({ title: "Tandem configuration" });
 
