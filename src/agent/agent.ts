@@ -19,6 +19,7 @@ import type { Config } from "../config/schema.js";
 import type { CheckResult } from "../control/routes.js";
 import type { HookEnv, HookEvent, Mode } from "../engine/types.js";
 import { HealthMonitor, type MonitoredProbe } from "../health/monitor.js";
+import { attachRestarts } from "../health/restart-attach.js";
 import { ProbeScheduler } from "../health/scheduler.js";
 import type { HookRunner } from "../hooks/index.js";
 import type { Logger } from "../log/logger.js";
@@ -53,6 +54,7 @@ export class Agent {
   readonly #config: Config;
   readonly #logger: Logger;
   readonly #monitor: HealthMonitor;
+  readonly #restarts: ReturnType<typeof attachRestarts>;
   readonly #scheduler: ProbeScheduler;
   readonly #metrics: AgentMetrics;
   readonly #api: FastifyInstance;
@@ -92,9 +94,16 @@ export class Agent {
       rise: p.rise ?? defaults.rise,
       description: p.description,
     }));
+    const onHoldChange = () => this.#updateMode();
+    this.#restarts = attachRestarts(config, {
+      logger,
+      transitions: this.#transitions,
+      onHoldChange,
+    });
     this.#monitor = new HealthMonitor(probes, {
       logger,
       onChange: () => this.#updateMode(),
+      gate: this.#restarts ?? undefined,
     });
     this.#metrics = new AgentMetrics(() => this.status());
     registerClientMetrics(this.#metrics.registry, this.#events);
@@ -441,6 +450,7 @@ export class Agent {
         timeoutMs: p.timeoutMs,
         fall: p.fall,
         rise: p.rise,
+        restart: this.#restarts?.view(p.name) ?? null,
       };
     });
     return {

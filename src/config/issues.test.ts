@@ -11,7 +11,7 @@ async function problems(...lines: string[]): Promise<string[]> {
   return err.message.split("\n");
 }
 
-const PROBE_KEYS = "kind, severity, interval, timeout, fall, rise, description";
+const PROBE_KEYS = "kind, severity, interval, timeout, fall, rise, description, restart";
 const KINDS = "http, tcp, sql, file, disk, load, memory, process, command, sip, asterisk";
 
 describe("schema problems", () => {

@@ -15,6 +15,7 @@ import { hooksSchema } from "../hooks/schema.js";
 import { asteriskSchema } from "./asterisk-schema.js";
 import { durationField } from "./duration-field.js";
 import { quorumSchema } from "./quorum-schema.js";
+import { restartSchema } from "./restart-schema.js";
 
 const duration = durationField;
 
@@ -83,6 +84,7 @@ const probeCommon = {
       "Consecutive good checks that mark a down probe up again. Default from `probeDefaults`.",
   }),
   description: z.string().optional().meta({ description: "Free text shown in `tandem status`." }),
+  restart: restartSchema.optional(),
 };
 
 const httpProbe = z
