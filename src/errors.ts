@@ -289,3 +289,11 @@ export const BundleWriteError = defineError(
   1,
   "`tandem bundle` could not write its archive: the output directory does not exist, is not writable, or the file already exists.",
 );
+
+/** Kamailio's JSON-RPC did not take a dispatcher state change. */
+export const KamailioRpcError = defineError(
+  "TANDEM_ERR_KAMAILIO_RPC",
+  Error,
+  1,
+  "Kamailio's JSON-RPC did not take a `dispatcher.set_state`: unreachable, no HTTP 200, not JSON-RPC, or an `error` answer.",
+);

@@ -25,6 +25,7 @@ import type { HookRunner } from "../hooks/index.js";
 import type { Logger } from "../log/logger.js";
 import { createChecker } from "../probes/index.js";
 import type { SipResponder } from "../sip/responder.js";
+import { attachUpstream } from "../upstream/attach.js";
 import { VERSION } from "../version.js";
 import { decideMode } from "./mode.js";
 import { TransitionBus } from "./transitions.js";
@@ -82,6 +83,7 @@ export class Agent {
     this.#transitions = new TransitionBus(logger);
     this.#events = new EventHub({ maxClients: config.api.maxEventStreams });
     this.#transitions.add(servingEvents(this.#events));
+    attachUpstream(config, { transitions: this.#transitions, logger });
     const host = options.hostname ?? osHostname();
     const defaults = config.probeDefaults;
     const probes: MonitoredProbe[] = Object.entries(config.probes).map(([name, p]) => ({

@@ -18,6 +18,7 @@ describe("configReference", () => {
       "## `probeDefaults`",
       "## `probes`",
       "### Common probe fields",
+      "#### Probe field `restart`",
       ...[
         "http",
         "tcp",
@@ -35,6 +36,7 @@ describe("configReference", () => {
       "## `hooks`",
       "## `sip`",
       "## `asterisk`",
+      "## `upstream`",
       "## Full example",
     ]);
   });

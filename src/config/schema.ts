@@ -16,6 +16,7 @@ import { asteriskSchema } from "./asterisk-schema.js";
 import { durationField } from "./duration-field.js";
 import { quorumSchema } from "./quorum-schema.js";
 import { restartSchema } from "./restart-schema.js";
+import { upstreamSchema } from "./upstream-schema.js";
 
 const duration = durationField;
 
@@ -640,6 +641,7 @@ export const configSchema = z
     hooks: hooksSchema.optional(),
     sip: sipSchema.optional(),
     asterisk: asteriskSchema.optional(),
+    upstream: upstreamSchema.optional(),
   })
   .meta({ title: "Tandem configuration" });
 

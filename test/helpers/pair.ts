@@ -143,8 +143,11 @@ export interface PairOptions {
   appTimers?: string;
   /** Extra lines of one node's `probes` section (each indented by two spaces). */
   probes?: (name: NodeName) => string;
-  /** Extra top-level YAML sections for one node's config (e.g. its `asterisk` section). */
-  extra?: (name: NodeName) => string;
+  /**
+   * Extra top-level YAML sections for one node's config (e.g. its `asterisk` section); gets
+   * the SIP responder ports (with `sip`).
+   */
+  extra?: (name: NodeName, ports: { sip?: Record<NodeName, number> }) => string;
 
   /** YAML of a `cluster.quorum` section (indented by two spaces), e.g. from {@link quorumYaml}. */
   quorum?: string;
@@ -250,7 +253,7 @@ ${options.probes?.(name) ?? ""}hooks:
     - command: 'echo "$TANDEM_NODE $TANDEM_FROM $TANDEM_TO $TANDEM_TERM $TANDEM_REASON" >> ${join(dir, "hooks.txt")}'
   self-fenced:
     - command: 'echo "$TANDEM_NODE self-fenced $TANDEM_REASON" >> ${join(dir, "hooks.txt")}'
-${options.hooks ?? ""}${sip(name)}${options.extra?.(name) ?? ""}cluster:
+${options.hooks ?? ""}${sip(name)}${options.extra?.(name, sipPorts ? { sip: sipPorts } : {}) ?? ""}cluster:
   secret: ${PAIR_SECRET}
   mode: ${options.clusterMode ?? "hot-standby"}
   ${timers}
