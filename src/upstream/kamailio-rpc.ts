@@ -1,6 +1,8 @@
 /**
  * Kamailio's JSON-RPC over HTTP (`jsonrpcs` with `xhttp`): the one call the push needs.
  */
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { KamailioRpcError } from "../errors.js";
 
 /** A dispatcher state as `dispatcher.set_state` takes it: `ap` active, `ip` inactive (probing). */
@@ -28,43 +30,83 @@ export async function setDispatcherState(
   timeoutMs: number,
 ): Promise<void> {
   const where = `${change.state} for ${change.destination} in set ${change.setid} at ${url}`;
-  let res: Response;
+  const body = JSON.stringify({
+    jsonrpc: "2.0",
+    method: "dispatcher.set_state",
+    params: [change.state, change.setid, change.destination],
+    id: 1,
+  });
+  let answer: { status: number; text: string };
   try {
-    res = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        jsonrpc: "2.0",
-        method: "dispatcher.set_state",
-        params: [change.state, change.setid, change.destination],
-        id: 1,
-      }),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    answer = await post(url, body, timeoutMs);
   } catch (err) {
-    const reason =
-      (err as Error).name === "TimeoutError"
-        ? `no answer within ${timeoutMs} ms`
-        : ((err as { cause?: Error }).cause?.message ?? (err as Error).message);
-    throw new KamailioRpcError(`dispatcher.set_state ${where}: ${reason}`, { cause: err });
+    throw new KamailioRpcError(`dispatcher.set_state ${where}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
-  const text = await res.text().catch(() => "");
-  if (res.status !== 200) {
+  const { status, text } = answer;
+  if (status !== 200) {
     throw new KamailioRpcError(
-      `dispatcher.set_state ${where}: HTTP ${res.status}${text ? ` (${text.trim().slice(0, 120)})` : ""}`,
+      `dispatcher.set_state ${where}: HTTP ${status}${text ? ` (${text.trim().slice(0, 120)})` : ""}`,
     );
   }
-  let body: { result?: unknown; error?: { code?: number; message?: string } };
+  let reply: { result?: unknown; error?: { code?: number; message?: string } };
   try {
-    body = JSON.parse(text) as typeof body;
+    reply = JSON.parse(text) as typeof reply;
   } catch {
     throw new KamailioRpcError(
       `dispatcher.set_state ${where}: expected a JSON-RPC answer, got ${JSON.stringify(text.slice(0, 80))}`,
     );
   }
-  if (body.error) {
+  if (reply.error) {
     throw new KamailioRpcError(
-      `dispatcher.set_state ${where}: Kamailio answered error ${body.error.code ?? "?"} ${body.error.message ?? ""}`.trimEnd(),
+      `dispatcher.set_state ${where}: Kamailio answered error ${reply.error.code ?? "?"} ${reply.error.message ?? ""}`.trimEnd(),
     );
   }
+}
+
+/**
+ * One POST with node:http(s), already loaded by the API server: `fetch` would load its HTTP
+ * stack on first use, which costs tens of milliseconds right at the takeover.
+ */
+function post(
+  url: string,
+  body: string,
+  timeoutMs: number,
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const send = target.protocol === "https:" ? httpsRequest : httpRequest;
+    const req = send(
+      target,
+      {
+        method: "POST",
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+        timeout: timeoutMs,
+      },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (d: string) => {
+          if (text.length < 65_536) text += d;
+        });
+        res.on("end", () => {
+          clearTimeout(timer);
+          resolve({ status: res.statusCode ?? 0, text });
+        });
+        res.on("error", reject);
+      },
+    );
+    // The whole exchange, not only the idle socket, is bounded by the timeout.
+    const timer = setTimeout(
+      () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    req.end(body);
+  });
 }
