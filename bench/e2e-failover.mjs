@@ -175,8 +175,15 @@ ${upstream(name)}cluster:
   try {
     const a = agent("a");
     agent("b");
-    await until(async () => (await sipOptions(sip.a)) === 200, 20_000, "a serving");
+    await until(async () => (await sipOptions(sip.a)) === 200, 60_000, "a serving");
     await until(async () => (await sipOptions(sip.b)) === 503, 5000, "b standing by");
+    // A settled pair: b has heard a as ACTIVE in its term (a kill before that is a start-up race).
+    const term = (await json(api.a, "/v1/status")).cluster.term;
+    await until(
+      async () => (await json(api.b, "/v1/status")).cluster?.term === term,
+      10_000,
+      "b knowing a's term",
+    );
     writeFileSync(join(dir, "caller.xml"), CALLER_SCENARIO);
     for (const name of ["a", "b"]) {
       start(SIPP, [

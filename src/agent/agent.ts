@@ -225,10 +225,11 @@ export class Agent {
     if (this.#config.asterisk) {
       // Loaded only when configured, like the responder.
       const { connectAsterisk } = await import("../asterisk/index.js");
-      connectAsterisk(this.#config.asterisk, {
+      this.#asteriskQueues = connectAsterisk(this.#config.asterisk, {
         transitions: this.#transitions,
         logger: this.#logger,
-      });
+        activity: () => this.#cluster?.input({ type: "activity" }),
+      }).queues;
     }
     this.#scheduler.start();
     this.#cluster?.start();
