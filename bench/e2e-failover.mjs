@@ -253,12 +253,15 @@ ${upstream(name)}cluster:
       .sort((x, y) => x.at - y.at)[0];
     const failed = Number(sippStats(stat)("FailedCall(C)"));
     // When b's agent took over, from its own log line.
-    const takeover = readFileSync(join(dir, "b.log"), "utf8")
+    const bLog = readFileSync(join(dir, "b.log"), "utf8")
       .split("\n")
       .filter(Boolean)
       .map((l) => JSON.parse(l))
-      .map((l) => ({ ...l, at: typeof l.time === "number" ? l.time : Date.parse(l.time) }))
-      .find((l) => l.at >= killedAt && / → ACTIVE: /.test(l.msg));
+      .map((l) => ({ ...l, at: typeof l.time === "number" ? l.time : Date.parse(l.time) }));
+    // A takeover before the kill (heartbeats missed on a saturated machine) measures nothing.
+    const early = bLog.find((l) => l.at < killedAt && / → ACTIVE: /.test(l.msg));
+    if (early) throw new Error(`b took over before the kill: ${early.msg}`);
+    const takeover = bLog.find((l) => l.at >= killedAt && / → ACTIVE: /.test(l.msg));
     return {
       ms: firstB ? firstB.at - killedAt : null,
       takeoverMs: takeover ? takeover.at - killedAt : null,
