@@ -4,7 +4,7 @@
  * argument list, no shell) starts it again. One restart that brings it back fails nothing
  * over; a server that keeps dying is restarted `attempts` times, then the pair fails over.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Pair, startPair } from "./helpers/pair.js";
@@ -16,22 +16,24 @@ afterEach(async () => {
 });
 
 /**
- * `node svc.mjs start PORT PIDFILE LIFE_MS DELAY_MS`: waits DELAY_MS, starts the server in the
- * background (detached) and exits; the server listens on PORT, writes PIDFILE, and dies after
- * LIFE_MS (0: never).
+ * `node svc.mjs start PORT PIDFILE LIFE_MS GATE`: waits until the file GATE exists (`-`: does
+ * not wait), starts the server in the background (detached) and exits; the server listens on
+ * PORT, writes PIDFILE, and dies after LIFE_MS (0: never).
  */
 const SERVICE = `
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
-import { writeFileSync } from "node:fs";
-const [mode, port, pidFile, life, delay] = process.argv.slice(2);
+import { existsSync, writeFileSync } from "node:fs";
+const [mode, port, pidFile, life, gate] = process.argv.slice(2);
 if (mode === "start") {
-  setTimeout(() => {
-    spawn(process.execPath, [process.argv[1], "run", port, pidFile, life, "0"], {
+  const go = () => {
+    if (gate !== "-" && !existsSync(gate)) return setTimeout(go, 50);
+    spawn(process.execPath, [process.argv[1], "run", port, pidFile, life, "-"], {
       detached: true,
       stdio: "ignore",
     }).unref();
-  }, Number(delay));
+  };
+  go();
 } else {
   createServer((s) => s.end()).listen(Number(port), "127.0.0.1", () =>
     writeFileSync(pidFile, String(process.pid)),
@@ -44,8 +46,10 @@ interface Service {
   port: number;
   /** The running server's pid. */
   pid(): number;
-  /** The restart command: starts the server after `delayMs`, living `lifeMs` (0: forever). */
-  command(lifeMs: number, delayMs: number): string;
+  /** A file whose creation lets a waiting restart command go on. */
+  gate: string;
+  /** The restart command: starts the server once `gate` exists (`-`: at once), living `lifeMs` (0: forever). */
+  command(lifeMs: number, gate: string): string;
 }
 
 async function service(dir: string): Promise<Service> {
@@ -55,10 +59,9 @@ async function service(dir: string): Promise<Service> {
   const svc: Service = {
     port,
     pid: () => Number(readFileSync(pidFile, "utf8")),
-    command: (lifeMs, delayMs) =>
-      JSON.stringify(
-        [process.execPath, script, "start", port, pidFile, lifeMs, delayMs].map(String),
-      ),
+    gate: join(dir, "go"),
+    command: (lifeMs, gate) =>
+      JSON.stringify([process.execPath, script, "start", port, pidFile, lifeMs, gate].map(String)),
   };
   cleanups.push(() => {
     try {
@@ -78,7 +81,7 @@ async function startService(svc: Service): Promise<void> {
       return 0;
     }
   })();
-  const [file = "", ...args] = JSON.parse(svc.command(0, 0)) as string[];
+  const [file = "", ...args] = JSON.parse(svc.command(0, "-")) as string[];
   const { spawnSync } = await import("node:child_process");
   spawnSync(file, args);
   await waitFor(
@@ -131,17 +134,29 @@ const messages = (p: Pair, event: string): string[] =>
 describe("restart in place before failover", () => {
   it("restarts a dead service, shows it in status and metrics, and fails nothing over", async () => {
     const { p, svc } = await pairWithService(
-      (s) => `{ command: ${s.command(0, 1500)}, attempts: 3, within: 1m, grace: 3s }`,
+      (s) => `{ command: ${s.command(0, s.gate)}, attempts: 3, within: 1m, grace: 3s }`,
     );
     const term = await p.settled();
     const oldPid = svc.pid();
     process.kill(oldPid, "SIGKILL");
 
-    // While the command runs (it waits 1.5 s before starting the server), `tandem status`
-    // shows the restart and the node still serves.
+    // While the command runs (it waits for the gate file before starting the server),
+    // `tandem status` shows the restart and the node still serves.
+    await waitFor(
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${p.ports.a}/v1/status`);
+        const doc = (await res.json()) as {
+          probes: Array<{ name: string; restart?: { phase: string } | null }>;
+        };
+        return doc.probes.find((x) => x.name === "svc")?.restart?.phase === "restarting";
+      },
+      5000,
+      "the restart running",
+    );
     const status = await runTandem(["status", "--url", `http://127.0.0.1:${p.ports.a}`]);
     expect(status.stdout, p.dump()).toMatch(/svc\s+tcp\s+critical\s+restarting 1\/3/);
     expect((await p.role("a")).status).toBe(200);
+    writeFileSync(svc.gate, "");
 
     await waitFor(
       () => messages(p, "probe_restart_result").some((m) => m.includes("is up again")),
@@ -170,7 +185,7 @@ describe("restart in place before failover", () => {
 
   it("after `attempts` restarts that do not hold, lets the failure count: b takes over", async () => {
     const { p, svc } = await pairWithService(
-      (s) => `{ command: ${s.command(800, 0)}, attempts: 2, within: 1m, grace: 3s }`,
+      (s) => `{ command: ${s.command(800, "-")}, attempts: 2, within: 1m, grace: 3s }`,
     );
     await p.settled();
     process.kill(svc.pid(), "SIGKILL");
