@@ -10,7 +10,13 @@
 // (SIPp's clock when the 200 OK arrives). Failed calls are counted too. Prints median and max
 // over the runs.
 //
-//   node bench/e2e-failover.mjs [--runs 10]
+// Two modes, each with the same runs: `ping`, where Kamailio learns of the failover only by
+// probing the responders (ds_ping_interval, fr_timer), and `push`, where each agent also has
+// `upstream.kamailio` and the survivor sets itself `ap` and the killed node `ip` over
+// Kamailio's JSON-RPC the moment it takes over. `--mode both` (the default) prints them side
+// by side.
+//
+//   node bench/e2e-failover.mjs [--runs 10] [--mode both|push|ping]
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,6 +28,12 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const arg = (name, fallback) =>
   process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback;
 const RUNS = arg("--runs", 10);
+const MODE = process.argv.includes("--mode")
+  ? process.argv[process.argv.indexOf("--mode") + 1]
+  : "both";
+if (!["both", "push", "ping"].includes(MODE)) {
+  throw new Error(`--mode: expected "both", "push" or "ping", got ${JSON.stringify(MODE)}`);
+}
 const RATE = 100;
 const KILL_AFTER_MS = 1000;
 const CALL_SECONDS = 6;
@@ -94,8 +106,8 @@ async function json(port, path) {
   return res.json();
 }
 
-/** The recipe's kamailio.cfg with this run's listen address and destination list. */
-function kamailioConfig(port, list) {
+/** The recipe's kamailio.cfg with this run's listen addresses and destination list. */
+function kamailioConfig(port, rpcPort, list) {
   const doc = readFileSync(join(root, "docs/integrations/kamailio.md"), "utf8");
   const block = /```kamailio\n([\s\S]*?)\n```/.exec(doc)?.[1];
   if (!block) throw new Error("docs/integrations/kamailio.md has no ```kamailio block");
@@ -104,13 +116,29 @@ function kamailioConfig(port, list) {
       /^#!substdef "!PROXY_LISTEN!.*$/m,
       `#!substdef "!PROXY_LISTEN!udp:127.0.0.1:${port}!g"`,
     )
-    .replace(/^#!substdef "!DISPATCHER_LIST!.*$/m, `#!substdef "!DISPATCHER_LIST!${list}!g"`);
+    .replace(/^#!substdef "!DISPATCHER_LIST!.*$/m, `#!substdef "!DISPATCHER_LIST!${list}!g"`)
+    .replace(
+      /^#!substdef "!RPC_LISTEN!.*$/m,
+      `#!substdef "!RPC_LISTEN!tcp:127.0.0.1:${rpcPort}!g"`,
+    );
 }
 
-async function oneRun(dir) {
+async function oneRun(dir, push) {
   const api = { a: await freePort(), b: await freePort() };
   const sip = { a: await freePort(), b: await freePort() };
   const pbx = { a: await freePort(), b: await freePort() };
+  const rpcPort = await freePort();
+  const upstream = (name) => {
+    if (!push) return "";
+    const other = name === "a" ? "b" : "a";
+    return `upstream:
+  kamailio:
+    - url: http://127.0.0.1:${rpcPort}/RPC
+      setid: 1
+      destination: "sip:127.0.0.1:${sip[name]}"
+      peers: { ${other}: "sip:127.0.0.1:${sip[other]}" }
+`;
+  };
   for (const name of ["a", "b"]) {
     writeFileSync(
       join(dir, `${name}.yaml`),
@@ -122,7 +150,7 @@ probes:
 sip:
   listeners:
     - { address: 127.0.0.1, port: ${sip[name]}, transports: [udp] }
-cluster:
+${upstream(name)}cluster:
   secret: ${SECRET}
   profile: fast
   nodes:
@@ -147,8 +175,15 @@ cluster:
   try {
     const a = agent("a");
     agent("b");
-    await until(async () => (await sipOptions(sip.a)) === 200, 20_000, "a serving");
+    await until(async () => (await sipOptions(sip.a)) === 200, 60_000, "a serving");
     await until(async () => (await sipOptions(sip.b)) === 503, 5000, "b standing by");
+    // A settled pair: b has heard a as ACTIVE in its term (a kill before that is a start-up race).
+    const term = (await json(api.a, "/v1/status")).cluster.term;
+    await until(
+      async () => (await json(api.b, "/v1/status")).cluster?.term === term,
+      10_000,
+      "b knowing a's term",
+    );
     writeFileSync(join(dir, "caller.xml"), CALLER_SCENARIO);
     for (const name of ["a", "b"]) {
       start(SIPP, [
@@ -166,7 +201,7 @@ cluster:
         "\n",
       ),
     );
-    writeFileSync(join(dir, "kamailio.cfg"), kamailioConfig(kamPort, list));
+    writeFileSync(join(dir, "kamailio.cfg"), kamailioConfig(kamPort, rpcPort, list));
     const kamailio = start(
       KAMAILIO,
       ["-DD", "-E", "-f", "kamailio.cfg", "-Y", dir, "-P", join(dir, "k.pid")],
@@ -217,50 +252,85 @@ cluster:
       .filter((x) => x.node === "b" && x.at >= killedAt)
       .sort((x, y) => x.at - y.at)[0];
     const failed = Number(sippStats(stat)("FailedCall(C)"));
-    return { ms: firstB ? firstB.at - killedAt : null, failed, calls: answers.length };
+    // When b's agent took over, from its own log line.
+    const bLog = readFileSync(join(dir, "b.log"), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+      .map((l) => ({ ...l, at: typeof l.time === "number" ? l.time : Date.parse(l.time) }));
+    // A takeover before the kill (heartbeats missed on a saturated machine) measures nothing.
+    const early = bLog.find((l) => l.at < killedAt && / → ACTIVE: /.test(l.msg));
+    if (early) throw new Error(`b took over before the kill: ${early.msg}`);
+    const takeover = bLog.find((l) => l.at >= killedAt && / → ACTIVE: /.test(l.msg));
+    return {
+      ms: firstB ? firstB.at - killedAt : null,
+      takeoverMs: takeover ? takeover.at - killedAt : null,
+      failed,
+      calls: answers.length,
+    };
   } finally {
     await stopAll(children);
   }
 }
 
-async function main() {
+async function measure(push) {
   const times = [];
   const setupErrors = [];
   let failed = 0;
+  const mode = push ? "push" : "ping";
   for (let i = 0; i < RUNS; i++) {
     const dir = mkdtempSync(join(tmpdir(), "tandem-e2e-failover-"));
     try {
-      const r = await oneRun(dir).catch((err) => {
+      const r = await oneRun(dir, push).catch((err) => {
         setupErrors.push(err.message);
         return null;
       });
       if (r === null) {
-        process.stderr.write(`run ${i + 1}/${RUNS}: not measured: ${setupErrors.at(-1)}\n`);
+        process.stderr.write(`${mode} run ${i + 1}/${RUNS}: not measured: ${setupErrors.at(-1)}\n`);
         continue;
       }
       failed += r.failed;
       if (r.ms !== null) times.push(r.ms);
       process.stderr.write(
-        `run ${i + 1}/${RUNS}: ${r.ms === null ? "no call reached b" : `${(r.ms / 1000).toFixed(3)} s`}, ` +
-          `${r.calls} calls answered, ${r.failed} failed\n`,
+        `${mode} run ${i + 1}/${RUNS}: ${r.ms === null ? "no call reached b" : `${(r.ms / 1000).toFixed(3)} s`}, ` +
+          `b took over after ${r.takeoverMs === null ? "?" : `${(r.takeoverMs / 1000).toFixed(3)} s`}, ${r.calls} calls answered, ${r.failed} failed\n`,
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   }
   const sorted = [...times].sort((x, y) => x - y);
-  const s = (ms) => `${(ms / 1000).toFixed(3)} s`;
+  return {
+    mode,
+    median:
+      sorted.length > 0
+        ? (sorted[(sorted.length - 1) >> 1] + sorted[sorted.length >> 1]) / 2
+        : null,
+    max: sorted.at(-1) ?? null,
+    min: sorted[0] ?? null,
+    measured: sorted.length,
+    notMeasured: setupErrors.length,
+    noCall: RUNS - setupErrors.length - sorted.length,
+    failed,
+  };
+}
+
+async function main() {
+  const modes = MODE === "both" ? [true, false] : [MODE === "push"];
+  const results = [];
+  for (const push of modes) results.push(await measure(push));
+  const s = (ms) => (ms === null ? "-" : `${(ms / 1000).toFixed(3)} s`);
   console.log(
-    `kill the active agent → first call Kamailio routes to the other node's PBX (${RUNS} runs, ${RATE} calls/s, ds_ping_interval 1 s, fr_timer 1 s):`,
+    `kill the active agent → first call Kamailio routes to the other node's PBX (${RUNS} runs each, ${RATE} calls/s, ds_ping_interval 1 s, fr_timer 1 s):`,
   );
-  if (sorted.length > 0) {
+  console.log(
+    "  mode   median    max       min       failed calls  runs not measured  no call to b",
+  );
+  for (const r of results) {
     console.log(
-      `  median ${s((sorted[(sorted.length - 1) >> 1] + sorted[sorted.length >> 1]) / 2)}, max ${s(sorted.at(-1))}, min ${s(sorted[0])}`,
+      `  ${r.mode.padEnd(6)} ${s(r.median).padEnd(9)} ${s(r.max).padEnd(9)} ${s(r.min).padEnd(9)} ${String(r.failed).padEnd(13)} ${String(r.notMeasured).padEnd(18)} ${r.noCall}`,
     );
   }
-  console.log(
-    `  runs not measured (set-up failed): ${setupErrors.length}; runs where no call reached b: ${RUNS - setupErrors.length - sorted.length}; failed calls in all runs: ${failed}`,
-  );
 }
 
 await main();

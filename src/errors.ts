@@ -297,3 +297,11 @@ export const PeerClockError = defineError(
   1,
   "A correctly signed heartbeat or fence request carried a timestamp outside the window around this node's clock (corrected by the clock offset learned from the peer's signed replies): one node's wall clock was stepped. The request is refused, but the refusal is signed and carries this node's view, so the sender counts it as an answer, never as a missed heartbeat; both nodes log the skew and `tandem status` shows it.",
 );
+
+/** Kamailio's JSON-RPC did not take a dispatcher state change. */
+export const KamailioRpcError = defineError(
+  "TANDEM_ERR_KAMAILIO_RPC",
+  Error,
+  1,
+  "Kamailio's JSON-RPC did not take a `dispatcher.set_state`: unreachable, no HTTP 200, not JSON-RPC, or an `error` answer.",
+);

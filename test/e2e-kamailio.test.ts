@@ -5,9 +5,9 @@
  * while the active node fails, and SIPp's own statistics count the calls that failed.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { type Kamailio, startKamailio } from "./helpers/kamailio.js";
+import { dispatcherFlags, type Kamailio, startKamailio } from "./helpers/kamailio.js";
 import { type NodeName, type Pair, startPair } from "./helpers/pair.js";
-import { tempDir, waitFor } from "./helpers/processes.js";
+import { freePort, tempDir, waitFor } from "./helpers/processes.js";
 import {
   type CallResult,
   freeSipPort,
@@ -41,17 +41,29 @@ async function sipCounters(pair: Pair, node: NodeName): Promise<Record<string, n
   return doc.sip?.counters ?? {};
 }
 
-/** A settled pair with responders, a PBX per node, and Kamailio routing to them. */
-async function setUp(): Promise<Setup> {
+/**
+ * A settled pair with responders, a PBX per node, and Kamailio routing to them. With `push`,
+ * each agent also pushes its serving state to Kamailio's JSON-RPC (`upstream.kamailio`).
+ */
+async function setUp(options: { push?: boolean } = {}): Promise<Setup> {
   const { dir, remove } = tempDir("tandem-e2e-kamailio-");
   cleanups.push(remove);
-  const pair = await startPair({ sip: true });
+  const rpcPort = await freePort();
+  const upstream = (name: NodeName, ports: { sip?: Record<NodeName, number> }): string => {
+    if (!options.push || !ports.sip) return "";
+    const other: NodeName = name === "a" ? "b" : "a";
+    return `upstream:
+  kamailio:
+    - url: http://127.0.0.1:${rpcPort}/RPC
+      setid: 1
+      destination: "sip:127.0.0.1:${ports.sip[name]}"
+      peers: { ${other}: "sip:127.0.0.1:${ports.sip[other]}" }
+`;
+  };
+  const pair = await startPair({ sip: true, extra: upstream });
   cleanups.push(() => pair.close());
   const sipPorts = pair.sipPorts;
   if (!sipPorts) throw new Error("the pair has no SIP responders");
-  pair.start("a");
-  pair.start("b");
-  await pair.settled();
 
   const pbxPorts = { a: await freeSipPort(), b: await freeSipPort() };
   const pbx = { a: startPbx("a", pbxPorts.a, dir), b: startPbx("b", pbxPorts.b, dir) };
@@ -61,8 +73,12 @@ async function setUp(): Promise<Setup> {
       { name: "b", responderPort: sipPorts.b, pbxPort: pbxPorts.b, priority: 5 },
     ],
     dir,
+    { rpcPort },
   );
   cleanups.push(() => kamailio.stop());
+  pair.start("a");
+  pair.start("b");
+  await pair.settled();
   // Kamailio has probed both nodes: a answered 200, b 503.
   await waitFor(
     async () =>
@@ -153,5 +169,46 @@ describe("Kamailio dispatcher in front of a real pair", () => {
     expectSwitchFromAToB(s, result, CALLS);
     expect((await s.pair.role("b")).status).toBe(200);
     expect((await s.pair.role("a")).status).toBe(503);
+  }, 60_000);
+
+  it("with the push, the survivor sets itself AP and the killed node IP in Kamailio at once", async () => {
+    const s = await setUp({ push: true });
+    const ports = s.pair.sipPorts as Record<NodeName, number>;
+    const uri = (n: NodeName) => `sip:127.0.0.1:${ports[n]}`;
+    await waitFor(
+      async () => {
+        const flags = await dispatcherFlags(s.kamailio, 1);
+        return flags[uri("a")] === "AP" && flags[uri("b")] === "IP";
+      },
+      5000,
+      "a AP and b IP before the kill",
+    );
+    await s.pair.kill("a");
+    const killedAt = Date.now();
+    let flags: Record<string, string> = {};
+    await waitFor(
+      async () => {
+        flags = await dispatcherFlags(s.kamailio, 1);
+        return flags[uri("a")] === "IP" && flags[uri("b")] === "AP";
+      },
+      5000,
+      "b AP and a IP after the kill",
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}: ${JSON.stringify(flags)}\n${s.pair.dump()}`);
+    });
+    const flippedMs = Date.now() - killedAt;
+    // Kamailio's own probing cannot mark a inactive this early: a probe sent after the kill
+    // times out only after fr_timer (1 s). Only the survivor's push explains it.
+    expect(flippedMs, s.pair.dump()).toBeLessThan(1000);
+    // The log file is written asynchronously: wait for b's two lines.
+    const pushes = () =>
+      s.pair
+        .log("b")
+        .filter((l) => l.event === "kamailio_push")
+        .map((l) => `${String(l.destination)} ${String(l.state)}`);
+    await waitFor(() => pushes().length >= 2, 5000, "b's push log lines").catch(() => {});
+    expect(pushes(), s.pair.dump()).toEqual(
+      expect.arrayContaining([`${uri("b")} ap`, `${uri("a")} ip`]),
+    );
   }, 60_000);
 });

@@ -19,12 +19,14 @@ import type { Config } from "../config/schema.js";
 import type { CheckResult } from "../control/routes.js";
 import type { HookEnv, HookEvent, Mode } from "../engine/types.js";
 import { HealthMonitor, type MonitoredProbe } from "../health/monitor.js";
+import { attachRestarts } from "../health/restart-attach.js";
 import { ProbeScheduler } from "../health/scheduler.js";
 import type { HookRunner } from "../hooks/index.js";
 import type { Logger } from "../log/logger.js";
 import { createChecker } from "../probes/index.js";
 import type { SipResponder } from "../sip/responder.js";
 import { attachConsole } from "../ui/index.js";
+import { attachUpstream } from "../upstream/attach.js";
 import { VERSION } from "../version.js";
 import { decideMode } from "./mode.js";
 import { TransitionBus } from "./transitions.js";
@@ -54,6 +56,7 @@ export class Agent {
   readonly #config: Config;
   readonly #logger: Logger;
   readonly #monitor: HealthMonitor;
+  readonly #restarts: ReturnType<typeof attachRestarts>;
   readonly #scheduler: ProbeScheduler;
   readonly #metrics: AgentMetrics;
   readonly #api: FastifyInstance;
@@ -81,6 +84,7 @@ export class Agent {
     this.#transitions = new TransitionBus(logger);
     this.#events = new EventHub({ maxClients: config.api.maxEventStreams });
     this.#transitions.add(servingEvents(this.#events));
+    attachUpstream(config, { transitions: this.#transitions, logger });
     const host = options.hostname ?? osHostname();
     const defaults = config.probeDefaults;
     const probes: MonitoredProbe[] = Object.entries(config.probes).map(([name, p]) => ({
@@ -93,9 +97,16 @@ export class Agent {
       rise: p.rise ?? defaults.rise,
       description: p.description,
     }));
+    const onHoldChange = () => this.#updateMode();
+    this.#restarts = attachRestarts(config, {
+      logger,
+      transitions: this.#transitions,
+      onHoldChange,
+    });
     this.#monitor = new HealthMonitor(probes, {
       logger,
       onChange: () => this.#updateMode(),
+      gate: this.#restarts ?? undefined,
     });
     this.#metrics = new AgentMetrics(() => this.status());
     registerClientMetrics(this.#metrics.registry, this.#events);
@@ -223,10 +234,11 @@ export class Agent {
     if (this.#config.asterisk) {
       // Loaded only when configured, like the responder.
       const { connectAsterisk } = await import("../asterisk/index.js");
-      connectAsterisk(this.#config.asterisk, {
+      this.#asteriskQueues = connectAsterisk(this.#config.asterisk, {
         transitions: this.#transitions,
         logger: this.#logger,
-      });
+        activity: () => this.#cluster?.input({ type: "activity" }),
+      }).queues;
     }
     this.#scheduler.start();
     this.#cluster?.start();
@@ -450,6 +462,7 @@ export class Agent {
         timeoutMs: p.timeoutMs,
         fall: p.fall,
         rise: p.rise,
+        restart: this.#restarts?.view(p.name) ?? null,
       };
     });
     return {

@@ -41,6 +41,7 @@ export class AgentMetrics implements TransitionConsumer {
   readonly #skew: Gauge<"peer">;
   readonly #transitions: Counter<"from" | "to" | "cause">;
   readonly #lastTransition: Gauge;
+  readonly #restarts: Counter<"probe">;
   readonly #getStatus: () => StatusDocument;
 
   constructor(getStatus: () => StatusDocument) {
@@ -140,6 +141,12 @@ export class AgentMetrics implements TransitionConsumer {
       help: "Unix time of this node's last mode change (0 before the first).",
       registers,
     });
+    this.#restarts = new Counter({
+      name: "tandem_probe_restarts_total",
+      help: "Restarts in place of a probe's resource (its `restart` field), after failures and scheduled.",
+      labelNames: ["probe"],
+      registers,
+    });
     this.#getStatus = getStatus;
   }
 
@@ -177,6 +184,11 @@ export class AgentMetrics implements TransitionConsumer {
     for (const peer of cluster?.peers ?? []) {
       this.#peerReachable.set({ peer: peer.name }, peer.reachable ? 1 : 0);
       this.#peerConfigMatch.set({ peer: peer.name }, peer.configDiffers ? 0 : 1);
+    }
+    // The restarter keeps the totals; the counter mirrors them at each scrape.
+    this.#restarts.reset();
+    for (const p of status.probes) {
+      if (p.restart) this.#restarts.inc({ probe: p.name }, p.restart.total);
     }
     if (status.sip) {
       // The responder keeps the totals; the counter mirrors them at each scrape.

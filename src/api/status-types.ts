@@ -2,6 +2,7 @@
  * The JSON shape of `GET /v1/status`, shared by the agent (producer) and the CLI (consumer).
  */
 import type { ClusterStatusView } from "../cluster/status.js";
+import type { RestartView } from "../health/restarter.js";
 import type { SipBoundPort, SipCounters } from "../sip/responder.js";
 
 /** One probe in the status document. */
@@ -24,6 +25,8 @@ export interface ProbeStatusView {
   timeoutMs: number;
   fall: number;
   rise: number;
+  /** Restart in place, for a probe with a `restart` field; null otherwise. */
+  restart?: RestartView | null;
 }
 
 /** This node in the status document. */

@@ -5,6 +5,7 @@
 import type { TransitionBus } from "../agent/transitions.js";
 import type { AsteriskConfig } from "../config/asterisk-schema.js";
 import type { Logger } from "../log/logger.js";
+import { watchActivity } from "./activity.js";
 import { AmiClient } from "./ami-client.js";
 import { QueueControl } from "./queue-control.js";
 import { AmiRolePush } from "./role-push.js";
@@ -13,6 +14,8 @@ import { AmiRolePush } from "./role-push.js";
 export interface AsteriskDeps {
   transitions: TransitionBus;
   logger: Logger;
+  /** Feeds `{ type: "activity" }` to the engine (with `activity` configured). */
+  activity?: () => void;
 }
 
 /** What {@link connectAsterisk} set up. */
@@ -24,7 +27,8 @@ export interface AsteriskLink {
 
 /**
  * Opens the AMI connection (reconnecting on its own) and adds the role push (and the queue
- * control) to the bus; the bus closes them when the agent stops.
+ * control) to the bus; the bus closes them when the agent stops. With `activity`, calls
+ * arriving in the watched contexts or queues are reported through `deps.activity`.
  *
  * @example
  * ```ts
@@ -39,7 +43,8 @@ export function connectAsterisk(config: AsteriskConfig, deps: AsteriskDeps): Ast
     username: config.ami.username,
     secret: config.ami.secret,
     actionTimeoutMs: config.ami.timeout,
-    events: false,
+    // Events only for the activity watch: the push alone needs none.
+    events: config.activity !== undefined,
   });
   // One line per outage, not one per reconnect attempt.
   let down = false;
@@ -74,7 +79,19 @@ export function connectAsterisk(config: AsteriskConfig, deps: AsteriskDeps): Ast
     ? new QueueControl({ ami, logger, queues: config.queues.names })
     : null;
   if (queues) deps.transitions.add(queues);
-  deps.transitions.add({ name: "ami", onTransition: () => {}, close: () => ami.close() });
+  const report = deps.activity;
+  const stopActivity =
+    config.activity && report
+      ? watchActivity({ ami, logger, ...config.activity, report })
+      : () => {};
+  deps.transitions.add({
+    name: "ami",
+    onTransition: () => {},
+    close: () => {
+      stopActivity();
+      return ami.close();
+    },
+  });
   ami.start();
   return { ami, queues };
 }

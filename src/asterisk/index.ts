@@ -1,6 +1,13 @@
 /**
  * Asterisk integration: the AMI client and what uses it.
  */
+
+export {
+  type ActivityMatch,
+  type ActivityWatchOptions,
+  matchActivity,
+  watchActivity,
+} from "./activity.js";
 export {
   AmiClient,
   type AmiClientEvents,

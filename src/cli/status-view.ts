@@ -17,6 +17,12 @@ function ago(iso: string | null, now: number): string {
 }
 
 function stateCell(p: ProbeStatusView, c: Palette): string {
+  const r = p.restart;
+  if (r && r.phase !== "idle") {
+    return c.yellow(
+      r.attempt === 0 ? "restarting (scheduled)" : `restarting ${r.attempt}/${r.attempts}`,
+    );
+  }
   if (p.state === "up") return p.last?.status === "warn" ? c.yellow("up/warn") : c.green("up");
   if (p.state === "down") return p.severity === "critical" ? c.red("DOWN") : c.yellow("down");
   return c.dim("pending");

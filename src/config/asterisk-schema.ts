@@ -73,12 +73,31 @@ const queues = z
   })
   .meta({ description: "Queue members paused and unpaused over AMI (`QueuePause`)." });
 
+const activity = z
+  .strictObject({
+    contexts: z.array(z.string().min(1)).default([]).meta({
+      description: "Dialplan contexts whose new channels (`Newchannel`) are calls arriving.",
+    }),
+    queues: z
+      .array(z.string().min(1))
+      .default([])
+      .meta({ description: "Queues whose new callers (`QueueCallerJoin`) are calls arriving." }),
+  })
+  .refine((a) => a.contexts.length + a.queues.length > 0, {
+    message: "expected at least one context or queue to watch",
+  })
+  .meta({
+    description:
+      "In `active-active` mode: a call arriving at this node's Asterisk (an AMI event in one of these contexts or queues) reports activity, as `POST /v1/activity` does, with no dialplan change. The AMI user then needs `read = call,agent`.",
+  });
+
 /** The `asterisk` section. */
 export const asteriskSchema = z
   .strictObject({
     ami,
     push: push.prefault({}),
     queues: queues.prefault({}),
+    activity: activity.optional(),
   })
   .meta({
     description:

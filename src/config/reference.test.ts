@@ -18,6 +18,7 @@ describe("configReference", () => {
       "## `probeDefaults`",
       "## `probes`",
       "### Common probe fields",
+      "#### Probe field `restart`",
       ...[
         "http",
         "tcp",
@@ -38,6 +39,7 @@ describe("configReference", () => {
       "## `ui`",
       "## `operators`",
       "## `reports`",
+      "## `upstream`",
       "## Full example",
     ]);
   });

@@ -77,6 +77,12 @@ function probeSections(map: JsonSchema, kinds: JsonSchema[]): string[] {
     `### Common probe fields\n\nEvery kind accepts these.\n`,
     table(first, common),
   ];
+  // A common field that is itself a mapping (e.g. `restart`) gets its own table.
+  for (const key of common) {
+    const node = properties(first)[key] ?? {};
+    if (Object.keys(properties(node)).length === 0) continue;
+    out.push(`#### Probe field \`${key}\`\n\n${description(node)}\n`, table(node));
+  }
   for (const kind of kinds) {
     const name = String(properties(kind).kind?.const);
     const own = Object.keys(properties(kind)).filter(

@@ -15,7 +15,9 @@ import { hooksSchema } from "../hooks/schema.js";
 import { asteriskSchema } from "./asterisk-schema.js";
 import { durationField } from "./duration-field.js";
 import { quorumSchema } from "./quorum-schema.js";
+import { restartSchema } from "./restart-schema.js";
 import { operatorsSchema, reportsSchema, uiSchema } from "./ui-schema.js";
+import { upstreamSchema } from "./upstream-schema.js";
 
 const duration = durationField;
 
@@ -84,6 +86,7 @@ const probeCommon = {
       "Consecutive good checks that mark a down probe up again. Default from `probeDefaults`.",
   }),
   description: z.string().optional().meta({ description: "Free text shown in `tandem status`." }),
+  restart: restartSchema.optional(),
 };
 
 const httpProbe = z
@@ -642,6 +645,7 @@ export const configSchema = z
     ui: uiSchema,
     operators: operatorsSchema,
     reports: reportsSchema.optional(),
+    upstream: upstreamSchema.optional(),
   })
   .meta({ title: "Tandem configuration" });
 

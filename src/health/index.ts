@@ -1,5 +1,10 @@
 /** Health: fall/rise counting, node health, the probe scheduler and the live monitor. */
-export { HealthMonitor, type HealthMonitorOptions, type MonitoredProbe } from "./monitor.js";
+export {
+  type HealthGate,
+  HealthMonitor,
+  type HealthMonitorOptions,
+  type MonitoredProbe,
+} from "./monitor.js";
 export { type HealthSummary, summarizeHealth } from "./node-health.js";
 export {
   type CheckObservation,
@@ -10,4 +15,19 @@ export {
   type ProbeState,
   type ProbeTransition,
 } from "./probe-state.js";
+export { attachRestarts } from "./restart-attach.js";
+export { restartArgv, runRestartCommand } from "./restart-command.js";
+export {
+  holdsDown,
+  initialRestartState,
+  nextDailyAt,
+  type RestartEffect,
+  type RestartInput,
+  type RestartPhase,
+  type RestartPolicy,
+  type RestartState,
+  restartWakeAt,
+  stepRestart,
+} from "./restart-policy.js";
+export { ProbeRestarts, type ProbeRestartsOptions, type RestartView } from "./restarter.js";
 export { ProbeScheduler, type ProbeSchedulerOptions, type ScheduledProbe } from "./scheduler.js";

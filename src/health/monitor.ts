@@ -26,6 +26,15 @@ export interface MonitoredProbe extends FallRise {
   description?: string | undefined;
 }
 
+/**
+ * Something that may hold a probe's down verdict back from the node's health for a while
+ * (the restart-in-place policy). It sees every transition before the summary is read.
+ */
+export interface HealthGate {
+  observe(probe: string, transition: ProbeTransition): void;
+  holds(probe: string): boolean;
+}
+
 /** Options of {@link HealthMonitor}. */
 export interface HealthMonitorOptions {
   logger: Logger;
@@ -33,6 +42,8 @@ export interface HealthMonitorOptions {
   clock?: () => number;
   /** Called after a probe changes state, with the new summary. */
   onChange?: (summary: HealthSummary, probe: string, transition: ProbeTransition) => void;
+  /** Holds some down verdicts back from the summary; none without one. */
+  gate?: HealthGate | undefined;
 }
 
 /**
@@ -52,6 +63,7 @@ export class HealthMonitor {
   readonly #logger: Logger;
   readonly #clock: () => number;
   readonly #onChange: HealthMonitorOptions["onChange"];
+  readonly #gate: HealthGate | undefined;
   /** While true, failed checks of critical probes log a "waiting for" line each. */
   starting = true;
   /** While true, every poll is logged with its duration (toggled by SIGUSR1). */
@@ -62,6 +74,7 @@ export class HealthMonitor {
     this.#logger = options.logger;
     this.#clock = options.clock ?? Date.now;
     this.#onChange = options.onChange;
+    this.#gate = options.gate;
     this.#byName = new Map(probes.map((p) => [p.name, p]));
     for (const probe of probes) this.#records.set(probe.name, initialProbeRecord());
   }
@@ -78,7 +91,12 @@ export class HealthMonitor {
 
   /** The node's health now. */
   summary(): HealthSummary {
-    return summarizeHealth(this.probes, this.#records);
+    const gate = this.#gate;
+    return summarizeHealth(
+      this.probes,
+      this.#records,
+      gate ? (name) => gate.holds(name) : undefined,
+    );
   }
 
   /** Applies one finished check and logs what an operator needs to know about it. */
@@ -109,6 +127,7 @@ export class HealthMonitor {
     }
     if (transition) {
       this.#logTransition(probe, transition);
+      this.#gate?.observe(name, transition);
       this.#onChange?.(this.summary(), name, transition);
     }
     return transition;

@@ -23,7 +23,8 @@ export interface HealthSummary {
 }
 
 /**
- * Summarises probe records into node health.
+ * Summarises probe records into node health. A down probe that `held` returns true for (being
+ * restarted in place) does not count as down yet.
  *
  * @example
  * ```ts
@@ -33,12 +34,14 @@ export interface HealthSummary {
 export function summarizeHealth(
   probes: readonly ProbeSeverity[],
   records: ReadonlyMap<string, ProbeRecord>,
+  held?: (probe: string) => boolean,
 ): HealthSummary {
   const criticalDown: string[] = [];
   const criticalPending: string[] = [];
   const warningDown: string[] = [];
   for (const probe of probes) {
-    const state = records.get(probe.name)?.state ?? "pending";
+    const recorded = records.get(probe.name)?.state ?? "pending";
+    const state = recorded === "down" && held?.(probe.name) ? "up" : recorded;
     if (probe.severity === "critical") {
       if (state === "down") criticalDown.push(probe.name);
       else if (state === "pending") criticalPending.push(probe.name);

@@ -7,7 +7,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, waitFor, writeFile } from "./processes.js";
+import { freePort, ROOT, waitFor, writeFile } from "./processes.js";
 import { sipOptions } from "./sip.js";
 import { freeSipPort } from "./sipp.js";
 
@@ -44,6 +44,8 @@ export function destinationList(nodes: DispatchedNode[]): string {
 export interface Kamailio {
   /** Its UDP port on 127.0.0.1. */
   port: number;
+  /** Its JSON-RPC URL (`jsonrpcs` over `xhttp`). */
+  rpcUrl: string;
   child: ChildProcess;
   /** Its log so far (stderr). */
   output(): string;
@@ -55,15 +57,24 @@ export interface Kamailio {
  * Writes the configuration and destination list into `dir`, starts Kamailio and waits until
  * it answers OPTIONS.
  */
-export async function startKamailio(nodes: DispatchedNode[], dir: string): Promise<Kamailio> {
+export async function startKamailio(
+  nodes: DispatchedNode[],
+  dir: string,
+  options: { rpcPort?: number } = {},
+): Promise<Kamailio> {
   const port = await freeSipPort();
+  const rpcPort = options.rpcPort ?? (await freePort());
   const list = writeFile(dir, "dispatcher.list", destinationList(nodes));
   const config = recipeConfig()
     .replace(
       /^#!substdef "!PROXY_LISTEN!.*$/m,
       `#!substdef "!PROXY_LISTEN!udp:127.0.0.1:${port}!g"`,
     )
-    .replace(/^#!substdef "!DISPATCHER_LIST!.*$/m, `#!substdef "!DISPATCHER_LIST!${list}!g"`);
+    .replace(/^#!substdef "!DISPATCHER_LIST!.*$/m, `#!substdef "!DISPATCHER_LIST!${list}!g"`)
+    .replace(
+      /^#!substdef "!RPC_LISTEN!.*$/m,
+      `#!substdef "!RPC_LISTEN!tcp:127.0.0.1:${rpcPort}!g"`,
+    );
   const cfg = writeFile(dir, "kamailio.cfg", config);
   // -DD: stay in the foreground (still forking workers); -E: log to stderr; -Y: runtime
   // directory, so nothing is needed under /run. Its own process group lets stop() reach the
@@ -86,6 +97,7 @@ export async function startKamailio(nodes: DispatchedNode[], dir: string): Promi
   });
   const kamailio: Kamailio = {
     port,
+    rpcUrl: `http://127.0.0.1:${rpcPort}/RPC`,
     child,
     output: () => log,
     async stop() {
@@ -116,4 +128,28 @@ export async function startKamailio(nodes: DispatchedNode[], dir: string): Promi
     throw new Error(`${String(err)}\n${log.slice(-5000)}`);
   }
   return kamailio;
+}
+
+/**
+ * The flags (`AP`, `IP`, …) of each destination of one dispatcher set, by URI, from
+ * `dispatcher.list` over Kamailio's JSON-RPC.
+ */
+export async function dispatcherFlags(
+  kamailio: Kamailio,
+  setid: number,
+): Promise<Record<string, string>> {
+  const res = await fetch(kamailio.rpcUrl, {
+    method: "POST",
+    body: JSON.stringify({ jsonrpc: "2.0", method: "dispatcher.list", id: 1 }),
+    signal: AbortSignal.timeout(2000),
+  });
+  const body = (await res.json()) as {
+    result: {
+      RECORDS: Array<{
+        SET: { ID: number; TARGETS: Array<{ DEST: { URI: string; FLAGS: string } }> };
+      }>;
+    };
+  };
+  const set = body.result.RECORDS.find((r) => r.SET.ID === setid)?.SET;
+  return Object.fromEntries((set?.TARGETS ?? []).map((t) => [t.DEST.URI, t.DEST.FLAGS]));
 }

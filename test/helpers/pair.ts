@@ -141,8 +141,13 @@ export interface PairOptions {
   sip?: boolean;
   /** Timers of the critical `app` probe. @default `interval: 100ms, timeout: 400ms, fall: 2, rise: 1` */
   appTimers?: string;
-  /** Extra top-level YAML sections for one node's config (e.g. its `asterisk` section). */
-  extra?: (name: NodeName) => string;
+  /** Extra lines of one node's `probes` section (each indented by two spaces). */
+  probes?: (name: NodeName) => string;
+  /**
+   * Extra top-level YAML sections for one node's config (e.g. its `asterisk` section); gets
+   * the SIP responder ports (with `sip`).
+   */
+  extra?: (name: NodeName, ports: { sip?: Record<NodeName, number> }) => string;
 
   /** YAML of a `cluster.quorum` section (indented by two spaces), e.g. from {@link quorumYaml}. */
   quorum?: string;
@@ -244,12 +249,12 @@ api: { listen: "127.0.0.1:${ports[name]}" }
 log: { file: ${join(dir, `${name}.log`)} }
 probes:
   app: { kind: http, url: "http://127.0.0.1:${app.port}/${name}", ${options.appTimers ?? "interval: 100ms, timeout: 400ms, fall: 2, rise: 1"} }
-hooks:
+${options.probes?.(name) ?? ""}hooks:
   active:
     - command: 'echo "$TANDEM_NODE $TANDEM_FROM $TANDEM_TO $TANDEM_TERM $TANDEM_REASON" >> ${join(dir, "hooks.txt")}'
   self-fenced:
     - command: 'echo "$TANDEM_NODE self-fenced $TANDEM_REASON" >> ${join(dir, "hooks.txt")}'
-${options.hooks ?? ""}${sip(name)}${options.extra?.(name) ?? ""}cluster:
+${options.hooks ?? ""}${sip(name)}${options.extra?.(name, sipPorts ? { sip: sipPorts } : {}) ?? ""}cluster:
   secret: ${PAIR_SECRET}
   mode: ${options.clusterMode ?? "hot-standby"}
   ${timers}
