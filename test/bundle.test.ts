@@ -40,8 +40,7 @@ describe("tandem bundle", () => {
       );
       writeFileSync(p.config[n], text);
     }
-    p.start("a");
-    p.start("b");
+    await p.startBoth();
     await p.settled();
     // Secrets that leaked where the bundle looks: a log line and a file in the state dir.
     appendFileSync(

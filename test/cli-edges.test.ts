@@ -135,8 +135,7 @@ describe("Ctrl-C in tandem recover", () => {
   let pair: Pair;
   beforeAll(async () => {
     pair = await startPair();
-    pair.start("a");
-    pair.start("b");
+    await pair.startBoth();
     await pair.settled();
     await pair.kill("a");
     await waitFor(async () => (await pair.role("b")).status === 200, 30_000, "b takes over");

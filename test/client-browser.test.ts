@@ -77,8 +77,7 @@ describe("client library in chromium", () => {
   }, async () => {
     const p = await startPair({ timers: "profile: lan" });
     cleanups.push(() => p.close());
-    p.start("a");
-    p.start("b");
+    await p.startBoth();
     await waitFor(async () => (await p.role("a")).status === 200, 40_000, "a ACTIVE");
     await waitFor(async () => (await p.status("b")).node.mode === "STANDBY", 20_000, "b STANDBY");
     const a = `http://127.0.0.1:${p.ports.a}`;

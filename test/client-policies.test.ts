@@ -20,8 +20,7 @@ afterEach(async () => {
 async function settledPair(): Promise<Pair> {
   const p = await startPair({ timers: "profile: lan" });
   cleanups.push(() => p.close());
-  p.start("a");
-  p.start("b");
+  await p.startBoth();
   await waitFor(async () => (await p.role("a")).status === 200, 40_000, "a ACTIVE");
   await waitFor(async () => (await p.status("b")).node.mode === "STANDBY", 20_000, "b STANDBY");
   return p;

@@ -22,8 +22,7 @@ interface Report {
 async function runningPair(hooks?: string): Promise<Pair> {
   const p = await startPair({ sip: true, ...(hooks ? { hooks } : {}) });
   cleanups.push(() => p.close());
-  p.start("a");
-  p.start("b");
+  await p.startBoth();
   await p.settled();
   return p;
 }

@@ -59,8 +59,7 @@ async function setUp(): Promise<Setup> {
   cleanups.push(remove);
   const pair = await startPair();
   cleanups.push(() => pair.close());
-  pair.start("a");
-  pair.start("b");
+  await pair.startBoth();
   await pair.settled();
   const haproxy = await startHaproxy(
     [

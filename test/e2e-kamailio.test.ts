@@ -76,8 +76,7 @@ async function setUp(options: { push?: boolean } = {}): Promise<Setup> {
     { rpcPort },
   );
   cleanups.push(() => kamailio.stop());
-  pair.start("a");
-  pair.start("b");
+  await pair.startBoth();
   await pair.settled();
   // Kamailio has probed both nodes: a answered 200, b 503.
   await waitFor(

@@ -38,8 +38,7 @@ describe("operator commands on a real pair", () => {
     const p = await pairOf({
       hooks: `  queues-paused:\n    - command: 'echo all queues paused on $TANDEM_NODE'\n`,
     });
-    p.start("a");
-    p.start("b");
+    await p.startBoth();
     await p.settled();
     const onB = events(p.ports.b);
     await waitFor(() => onB.seen.some((e) => e.event === "hello"), 5000, "event stream");
@@ -151,8 +150,7 @@ describe("operator commands on a real pair", () => {
 
   it("a critical probe failing on the active: self-fence at once, takeover, fence kept after a restart", async () => {
     const p = await pairOf();
-    p.start("a");
-    p.start("b");
+    await p.startBoth();
     const term = await p.settled();
     p.failApp("a", true);
     await waitFor(async () => (await p.role("b")).status === 200, 5000, "b ACTIVE");
@@ -203,8 +201,7 @@ describe("failback and flapping on a real pair", () => {
     const p = await pairOf({
       timers: "profile: fast\n  failback: { mode: auto, rise: 3, minStable: 1500ms }",
     });
-    p.start("a");
-    p.start("b");
+    await p.startBoth();
     await p.settled();
     p.failApp("a", true);
     await waitFor(async () => (await p.role("b")).status === 200, 5000, "b ACTIVE");
@@ -227,8 +224,7 @@ describe("failback and flapping on a real pair", () => {
     const p = await pairOf({
       timers: "profile: fast\n  failback: { mode: auto, rise: 3, minStable: 30s }",
     });
-    p.start("a");
-    p.start("b");
+    await p.startBoth();
     const term = await p.settled();
     // Up and down every 600 ms for about 8 s on the active.
     for (let i = 0; i < 14; i++) {
@@ -250,8 +246,7 @@ describe("failback and flapping on a real pair", () => {
 describe("partitions, witness and freezes on a real pair", () => {
   it("a healed partition with two actives leaves exactly one: the higher term", async () => {
     const p = await pairOf({ proxied: true });
-    p.start("a");
-    p.start("b");
+    await p.startBoth();
     const term = await p.settled();
     p.proxies.a?.block(true);
     p.proxies.b?.block(true);
@@ -284,8 +279,7 @@ describe("partitions, witness and freezes on a real pair", () => {
     await witness.listen();
     cleanups.push(() => witness.close());
     const p = await pairOf({ proxied: true, witness });
-    p.start("a");
-    p.start("b");
+    await p.startBoth();
     await p.settled();
 
     // b is cut off from a and from the witness: it is the isolated one.
@@ -315,8 +309,7 @@ describe("partitions, witness and freezes on a real pair", () => {
     const p = await pairOf({
       timers: "heartbeat: { interval: 200ms, timeout: 150ms, fall: 5, rise: 2 }",
     });
-    const a = p.start("a");
-    p.start("b");
+    const { a } = await p.startBoth();
     const term = await p.settled();
     const pid = a.child.pid ?? 0;
 
@@ -350,8 +343,7 @@ describe("partitions, witness and freezes on a real pair", () => {
 describe("active-active on a real pair", () => {
   it("calls reported at the secondary make it take over, fence the primary and notify clients", async () => {
     const p = await pairOf({ clusterMode: "active-active" });
-    p.start("a");
-    p.start("b");
+    await p.startBoth();
     await p.settled();
     const onB = events(p.ports.b);
     await waitFor(() => onB.seen.some((e) => e.event === "hello"), 5000, "event stream");

@@ -22,8 +22,7 @@ async function pair(): Promise<Pair> {
 describe("a pair of real agents", () => {
   it("elects the primary, fails over when it is killed, and keeps the recovered primary out", async () => {
     const p = await pair();
-    const a = p.start("a");
-    p.start("b");
+    const { a } = await p.startBoth();
     await waitFor(async () => (await p.role("a")).status === 200, 15_000, "a ACTIVE");
     await waitFor(async () => (await p.status("b")).node.mode === "STANDBY", 5000, "b STANDBY");
     expect(await p.role("b")).toEqual({ status: 503, text: "STANDBY" });

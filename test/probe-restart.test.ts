@@ -120,8 +120,7 @@ async function pairWithService(
         : "",
   });
   cleanups.push(() => p.close());
-  p.start("a");
-  p.start("b");
+  await p.startBoth();
   return { p, svc };
 }
 

@@ -24,8 +24,7 @@ async function etcdOf(size: number): Promise<TestEtcd> {
 async function quorumPair(etcd: TestEtcd, options: PairOptions = {}): Promise<Pair> {
   const p = await startPair({ ...options, quorum: quorumYaml(etcd.endpoints) });
   cleanups.push(() => p.close());
-  p.start("a");
-  p.start("b");
+  await p.startBoth();
   // Agents start slowly on a loaded machine: wait for both APIs before the usual settling.
   for (const n of ["a", "b"] as const) {
     await waitFor(async () => (await p.status(n).catch(() => null)) !== null, 30_000, `${n} API`);

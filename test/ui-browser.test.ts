@@ -38,8 +38,7 @@ beforeAll(async () => {
     sip: true,
     extra: () => `operators:\n  alice: "${alice}"\n`,
   });
-  pair.start("a");
-  pair.start("b");
+  await pair.startBoth();
   await pair.settled();
   url = { a: `http://127.0.0.1:${pair.ports.a}`, b: `http://127.0.0.1:${pair.ports.b}` };
   browser = await startBrowser();

@@ -17,7 +17,7 @@ const KINDS = "http, tcp, sql, file, disk, load, memory, process, command, sip, 
 describe("schema problems", () => {
   it("reports an unknown top-level key at the key, with the allowed keys and a suggestion", async () => {
     expect(await problems("probes: {}", "prbes: {}")).toEqual([
-      't.yaml:2:1: unknown key "prbes" (expected one of: node, api, log, probeDefaults, probes, cluster, hooks, sip, asterisk, upstream) — did you mean "probes"?',
+      't.yaml:2:1: unknown key "prbes" (expected one of: node, api, log, probeDefaults, probes, cluster, hooks, sip, asterisk, ui, operators, reports, upstream) — did you mean "probes"?',
     ]);
   });
 
@@ -149,7 +149,7 @@ describe("schema problems", () => {
       "t.yaml:2:25: probes.b.port: expected an integer from 1 to 65535, got 0",
       't.yaml:3:3: probes.a: missing required key "port"',
       't.yaml:5:11: api.listen: expected "host:port", e.g. "127.0.0.1:7701" or "[::1]:7701", got "nowhere"',
-      't.yaml:6:1: unknown key "nodes" (expected one of: node, api, log, probeDefaults, probes, cluster, hooks, sip, asterisk, upstream) — did you mean "node"?',
+      't.yaml:6:1: unknown key "nodes" (expected one of: node, api, log, probeDefaults, probes, cluster, hooks, sip, asterisk, ui, operators, reports, upstream) — did you mean "node"?',
     ]);
     const details = err.details as ConfigProblem[];
     expect(details).toHaveLength(4);

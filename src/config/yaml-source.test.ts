@@ -54,7 +54,7 @@ describe("YAML errors", () => {
     const err = await invalid("x-tcp: &tcp { kind: tcp, port: 0 }\nprobes:\n  a: *tcp\n");
     expect(err.message).toBe(
       [
-        't.yaml:1:1: unknown key "x-tcp" (expected one of: node, api, log, probeDefaults, probes, cluster, hooks, sip, asterisk, upstream)',
+        't.yaml:1:1: unknown key "x-tcp" (expected one of: node, api, log, probeDefaults, probes, cluster, hooks, sip, asterisk, ui, operators, reports, upstream)',
         "t.yaml:1:32: probes.a.port: expected an integer from 1 to 65535, got 0",
       ].join("\n"),
     );

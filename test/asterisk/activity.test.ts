@@ -65,8 +65,7 @@ describe("activity from AMI events (active-active)", () => {
           : "",
     });
     pair = p;
-    p.start("a");
-    p.start("b");
+    await p.startBoth();
     await p.settled().catch((err: Error) => {
       throw new Error(`${err.message}\n${p.dump()}`);
     });

@@ -58,8 +58,7 @@ describe("role push on real Asterisks", () => {
       extra: (n) => agentSections(ports[n], ast[n]),
     });
     pair = started;
-    started.start("a");
-    started.start("b");
+    await started.startBoth();
     // On a shared, busy machine an agent can take many seconds to start.
     await waitFor(async () => (await started.role("a")).status === 200, 60_000, "a serving").catch(
       (err: Error) => {
