@@ -16,18 +16,17 @@ import type { QueueControl } from "../asterisk/index.js";
 import type { ClusterNode, HeartbeatSample } from "../cluster/cluster-node.js";
 import { clusterStatus } from "../cluster/status.js";
 import type { Config } from "../config/schema.js";
-import type { CheckResult } from "../control/routes.js";
 import type { HookEnv, HookEvent, Mode } from "../engine/types.js";
 import { HealthMonitor, type MonitoredProbe } from "../health/monitor.js";
 import { attachRestarts } from "../health/restart-attach.js";
 import { ProbeScheduler } from "../health/scheduler.js";
-import type { HookRunner } from "../hooks/index.js";
 import type { Logger } from "../log/logger.js";
 import { createChecker } from "../probes/index.js";
 import type { SipResponder } from "../sip/responder.js";
 import { attachConsole } from "../ui/index.js";
 import { attachUpstream } from "../upstream/attach.js";
 import { VERSION } from "../version.js";
+import { checkQueuesPaused, runClusterHooks } from "./cluster-hooks.js";
 import { decideMode } from "./mode.js";
 import { TransitionBus } from "./transitions.js";
 
@@ -296,7 +295,7 @@ export class Agent {
     });
     const hooks = this.#config.hooks ? new HookRunner(this.#config.hooks) : null;
     node.on("hook", (effect: { event: HookEvent; env: HookEnv }) => {
-      if (hooks) void this.#runHooks(hooks, node, effect.event, effect.env);
+      if (hooks) void runClusterHooks(hooks, node, effect.event, effect.env, this.#logger);
     });
     node.on(
       "client-event",
@@ -310,7 +309,19 @@ export class Agent {
       secret: cluster.secret,
       selfName: this.#name,
       command: (command, target, by, force) => node.command(command, target, by, force),
-      check: (_name, by) => this.#checkQueuesPaused(hooks, by),
+      check: (_name, by) =>
+        checkQueuesPaused(
+          {
+            name: this.#name,
+            mode: this.#mode,
+            term: this.#cluster?.state.term ?? 0,
+            hooks,
+            config: this.#config,
+            queues: this.#asteriskQueues,
+            logger: this.#logger,
+          },
+          by,
+        ),
       notify: (event, data) => {
         this.#logger.info(
           { event: "notify", notice: event, ...data },
@@ -336,73 +347,6 @@ export class Agent {
       config: this.#config,
     });
     this.#cluster = node;
-  }
-
-  /**
-   * Answers the `queues-paused` step of `tandem recover`: from AMI `QueueStatus` when the
-   * Asterisk queue control is on, else by the `queues-paused` hooks (every one must succeed).
-   */
-  async #checkQueuesPaused(hooks: HookRunner | null, by: string): Promise<CheckResult> {
-    if (this.#asteriskQueues) {
-      const result = await this.#asteriskQueues
-        .check()
-        .catch((err: Error) => ({ ok: false, messages: [`AMI: ${err.message}`] }));
-      this.#logger[result.ok ? "info" : "warn"](
-        { event: "check", check: "queues-paused", by, ok: result.ok },
-        `queues-paused check asked by ${by} (AMI QueueStatus): ${result.messages.join("; ")}`,
-      );
-      return { configured: true, ...result };
-    }
-    const configured = (this.#config.hooks?.["queues-paused"].length ?? 0) > 0;
-    if (!hooks || !configured) {
-      this.#logger.info(
-        { event: "check", check: "queues-paused", by },
-        `queues-paused check asked by ${by}: no hook configured, the operator must confirm`,
-      );
-      return { configured: false, ok: false, messages: ["no queues-paused hook configured"] };
-    }
-    const outcomes = await hooks.run("queues-paused", {
-      TANDEM_NODE: this.#name,
-      TANDEM_FROM: this.#mode,
-      TANDEM_TO: this.#mode,
-      TANDEM_TERM: String(this.#cluster?.state.term ?? 0),
-      TANDEM_REASON: `recovery check asked by ${by}`,
-    });
-    const messages = outcomes.map(
-      (o) =>
-        `${o.hook}: ${o.ok ? "ok" : (o.error ?? `exit ${String(o.exitCode ?? o.status)}`)}${o.output ? ` (${o.output.trim().slice(0, 300)})` : ""}`,
-    );
-    const ok = outcomes.every((o) => o.ok);
-    this.#logger[ok ? "info" : "warn"](
-      { event: "check", check: "queues-paused", by, ok },
-      `queues-paused check asked by ${by}: ${ok ? "all queues paused" : messages.join("; ")}`,
-    );
-    return { configured: true, ok, messages };
-  }
-
-  async #runHooks(
-    hooks: HookRunner,
-    node: ClusterNode,
-    event: HookEvent,
-    env: HookEnv,
-  ): Promise<void> {
-    const outcomes = await hooks.run(event, env);
-    for (const o of outcomes) {
-      const line = `hook ${o.hook} for "${event}" ${o.ok ? "ok" : `failed: ${o.error ?? `exit ${String(o.exitCode ?? o.status)}`}`} in ${Math.round(o.durationMs)} ms`;
-      this.#logger[o.ok ? "info" : "warn"](
-        { event: "hook", hookEvent: event, ok: o.ok, output: o.output },
-        line,
-      );
-    }
-    const failed = outcomes.find((o) => !o.ok);
-    if (failed && event === "active") {
-      node.input({
-        type: "hookResult",
-        hook: "active",
-        ok: false,
-        message: `hook ${failed.hook} failed: ${failed.error ?? failed.output.slice(0, 200)}`,
-      });
-    }
   }
 
   /** Toggles logging of every poll; returns the new setting. */
