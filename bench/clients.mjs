@@ -253,12 +253,11 @@ async function run(n) {
     while ((await status(ports.b)) !== 200) await sleep(5);
     const servedAt = Date.now();
     const bCpuAtServe = cpuTicks(agents.b.pid);
-    await until(
-      () => state.reduce((s, x) => s + x.switched, 0) === n,
-      120_000,
-      `${n} clients switched`,
-      100,
-    );
+    const switchedNow = () => state.reduce((s, x) => s + x.switched, 0);
+    await until(() => switchedNow() === n, 120_000, `${n} clients switched`, 100).catch((err) => {
+      const after = ((Date.now() - servedAt) / 1000).toFixed(1);
+      throw new Error(`${err.message}: ${switchedNow()} had, ${after} s after b served`);
+    });
     const bCpuSwitch = (cpuTicks(agents.b.pid) - bCpuAtServe) / 100;
     const childCpuSwitch = (childCpu() - childCpuAtKill) / 100;
     observer.destroy();
