@@ -131,7 +131,7 @@ describe("API connection limits", () => {
   }, 180_000);
 
   it("connections over api.maxConnections are closed at once, and the API recovers", async () => {
-    const port = await agent(", maxConnections: 16");
+    const port = await agent(", maxConnections: 16, maxEventStreams: 8");
     const crowd = new HalfOpenCrowd(port, 16);
     cleanups.push(() => crowd.stop());
     await crowd.start();

@@ -7,6 +7,7 @@ import type { FastifyInstance } from "fastify";
 import { registerClientMetrics } from "../api/client-metrics.js";
 import { EventHub, registerEventRoutes } from "../api/event-hub.js";
 import { AgentMetrics } from "../api/metrics.js";
+import { refusalLog } from "../api/refusal-log.js";
 import { type ApiTlsOptions, createApiServer, listenApi } from "../api/server.js";
 import { servingEvents } from "../api/serving-events.js";
 import { registerStandbyRedirect } from "../api/standby-redirect.js";
@@ -81,7 +82,11 @@ export class Agent {
     this.#clusterHash = options.clusterHash ?? null;
     this.#name = config.node.name ?? options.hostname ?? osHostname();
     this.#transitions = new TransitionBus(logger);
-    this.#events = new EventHub({ maxClients: config.api.maxEventStreams });
+    const refusals = refusalLog(logger, config.api);
+    this.#events = new EventHub({
+      maxClients: config.api.maxEventStreams,
+      onRefused: refusals.stream,
+    });
     this.#transitions.add(servingEvents(this.#events));
     attachUpstream(config, { transitions: this.#transitions, logger });
     const host = options.hostname ?? osHostname();
@@ -138,6 +143,7 @@ export class Agent {
       requestTimeoutMs: config.api.requestTimeout,
       headersTimeoutMs: config.api.headersTimeout,
       maxConnections: config.api.maxConnections,
+      onDropped: refusals.connection,
       nodeName: this.#name,
       ...(this.#tls ? { tls: this.#tls } : {}),
       onRefused: (reason, remote) => {

@@ -42,6 +42,21 @@ describe("GET /v1/events", () => {
     await until(() => hub.clients === 0, "the closed stream to be dropped");
   });
 
+  it("writes one frame to many streams and keeps the default cap at 500", async () => {
+    const hub = new EventHub();
+    expect(hub.maxClients).toBe(500);
+    const url = await start(hub);
+    const streams = Array.from({ length: 20 }, () => openEventStream(url));
+    await until(() => streams.every((s) => s.frames.length === 1), "twenty hellos");
+    hub.publish("serving", { node: "a", mode: "ACTIVE", serving: true, term: 4 });
+    await until(() => streams.every((s) => s.frames.length === 2), "the event on every stream");
+    const raws = new Set(streams.map((s) => s.raw().slice(s.raw().indexOf("id: 1\n"))));
+    expect([...raws]).toEqual([
+      'id: 1\nevent: serving\ndata: {"node":"a","mode":"ACTIVE","serving":true,"term":4}\n\n',
+    ]);
+    for (const s of streams) s.close();
+  });
+
   it("replays what a client missed after Last-Event-ID", async () => {
     const hub = new EventHub({ replay: 2 });
     const url = await start(hub);
@@ -54,13 +69,15 @@ describe("GET /v1/events", () => {
     expect(s.frames.slice(1).map((f) => f.data)).toEqual([{ n: 2 }, { n: 3 }]);
   });
 
-  it("answers 503 beyond the stream limit, and ends every stream on close", async () => {
-    const hub = new EventHub({ maxClients: 1 });
+  it("answers 503 beyond the stream limit, tells of each refusal, and ends every stream on close", async () => {
+    let refused = 0;
+    const hub = new EventHub({ maxClients: 1, onRefused: () => refused++ });
     const url = await start(hub);
     const first = openEventStream(url);
     await until(() => hub.clients === 1, "first stream");
     const second = openEventStream(url);
     expect((await second.response).statusCode).toBe(503);
+    expect(refused).toBe(1);
     const res = await first.response;
     const ended = new Promise((r) => res.on("end", r));
     hub.closeAll();

@@ -27,8 +27,13 @@ export interface ClientEvent {
 export interface EventHubOptions {
   /** Events kept for clients that reconnect with `Last-Event-ID`. @default 100 */
   replay?: number;
-  /** Most concurrent streams; more are answered 503. @default 100 */
+  /** Most concurrent streams; more are answered 503. @default 500 */
   maxClients?: number;
+  /**
+   * Told of each stream refused for `maxClients` (the agent logs them, summed per 10 s).
+   * @default none
+   */
+  onRefused?: () => void;
   /** Comment line sent to keep idle connections (and proxies) alive, in ms. @default 15000 */
   keepAliveMs?: number;
 }
@@ -45,16 +50,19 @@ export interface EventHubOptions {
  */
 export class EventHub {
   readonly #streams = new Map<ServerResponse, ConnectedClient>();
-  readonly #recent: ClientEvent[] = [];
+  /** Each kept event with its frame, so a replay does no JSON work per stream. */
+  readonly #recent: Array<{ event: ClientEvent; frame: string }> = [];
   readonly #replay: number;
   readonly maxClients: number;
   readonly keepAliveMs: number;
+  readonly #onRefused: () => void;
   #nextId = 1;
 
   constructor(options: EventHubOptions = {}) {
     this.#replay = options.replay ?? 100;
-    this.maxClients = options.maxClients ?? 100;
+    this.maxClients = options.maxClients ?? 500;
     this.keepAliveMs = options.keepAliveMs ?? 15_000;
+    this.#onRefused = options.onRefused ?? (() => {});
   }
 
   /** Number of open streams. */
@@ -62,14 +70,24 @@ export class EventHub {
     return this.#streams.size;
   }
 
-  /** Sends an event to every open stream and keeps it for replay. */
+  /**
+   * Sends an event to every open stream and keeps it for replay. The frame is serialised once
+   * and the same string written to each stream.
+   */
   publish(event: Exclude<ClientEvent["event"], "hello">, data: object): ClientEvent {
     const e: ClientEvent = { id: this.#nextId++, event, data };
-    this.#recent.push(e);
-    if (this.#recent.length > this.#replay) this.#recent.shift();
     const frame = frameOf(e);
+    this.#recent.push({ event: e, frame });
+    if (this.#recent.length > this.#replay) this.#recent.shift();
     for (const stream of this.#streams.keys()) stream.write(frame);
     return e;
+  }
+
+  /** Whether a new stream must be refused (`maxClients` are open); counts the refusal. */
+  refuse(): boolean {
+    if (this.#streams.size < this.maxClients) return false;
+    this.#onRefused();
+    return true;
   }
 
   /**
@@ -78,7 +96,8 @@ export class EventHub {
    */
   attach(stream: ServerResponse, lastId: number | null, client: ConnectedClient): void {
     this.#streams.set(stream, client);
-    if (lastId !== null) for (const e of this.#recent) if (e.id > lastId) stream.write(frameOf(e));
+    if (lastId === null) return;
+    for (const { event, frame } of this.#recent) if (event.id > lastId) stream.write(frame);
   }
 
   /** Removes a stream (its connection closed). */
@@ -155,7 +174,7 @@ export function registerEventRoutes(
       ? Math.min(KEEP_ALIVE_RANGE.max, Math.max(KEEP_ALIVE_RANGE.min, Math.round(asked)))
       : hub.keepAliveMs;
     const raw = reply.raw;
-    if (hub.clients >= hub.maxClients) {
+    if (hub.refuse()) {
       return reply
         .code(503)
         .headers(CORS)

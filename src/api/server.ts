@@ -31,6 +31,8 @@ export interface ApiServerOptions {
   headersTimeoutMs?: number;
   /** Most connections open at once; more are closed on accept. @default 1000 */
   maxConnections?: number;
+  /** Told of each connection closed on accept for `maxConnections`. @default none */
+  onDropped?: () => void;
   /** Serve HTTPS with this certificate (PEM contents, not paths). */
   tls?: ApiTlsOptions;
   /** Called with a one-line reason for each request refused for its client certificate. */
@@ -112,6 +114,8 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
     );
   }
   app.server.maxConnections = options.maxConnections ?? 1000;
+  const { onDropped } = options;
+  if (onDropped) app.server.on("drop", () => onDropped());
   cutSlowHeaders(app.server, tls ? "secureConnection" : "connection", headersTimeout);
   if (tls?.requireClientCert) requireClientCert(app, options.onRefused);
   const nodeName = options.nodeName;

@@ -27,7 +27,7 @@ describe("api section checks", () => {
       requestTimeout: 5000,
       headersTimeout: 2000,
       maxConnections: 1000,
-      maxEventStreams: 100,
+      maxEventStreams: 500,
       clientPaths: [],
     });
   });
@@ -48,6 +48,13 @@ describe("api section checks", () => {
     expect(await configProblems("api: { headersTimeout: 6s }")).toEqual([
       "t.yaml:1:24: api.headersTimeout: expected at most api.requestTimeout (5000 ms), got 6000 ms",
     ]);
+  });
+
+  it("refuses more event streams than half the connections", async () => {
+    expect(await configProblems("api: { maxConnections: 1000, maxEventStreams: 600 }")).toEqual([
+      "t.yaml:1:47: api.maxEventStreams: expected at most half of api.maxConnections (1000), got 600: each stream's client may hold a second connection for its follow reports, and the peer, probes and operators need connections too; raise api.maxConnections to 1200 or more",
+    ]);
+    expect(await configProblems("api: { maxConnections: 1200, maxEventStreams: 600 }")).toEqual([]);
   });
 
   it("refuses client certificates without a CA to check them against", async () => {

@@ -1,6 +1,6 @@
 /**
  * Checks of the `api` section that need more than one field: the header timeout within the
- * request timeout, a CA for client certificates, and a URL scheme for this node in the cluster
+ * request timeout, room in the connections for the event streams, a CA for client certificates, and a URL scheme for this node in the cluster
  * section that matches whether its API serves TLS (its peer would otherwise speak the wrong
  * protocol to it and count it as unreachable).
  */
@@ -28,6 +28,12 @@ export function apiProblems(config: Config, source: YamlSource): ConfigProblem[]
     at(
       ["api", "headersTimeout"],
       `expected at most api.requestTimeout (${api.requestTimeout} ms), got ${api.headersTimeout} ms`,
+    );
+  }
+  if (api.maxEventStreams * 2 > api.maxConnections) {
+    at(
+      ["api", "maxEventStreams"],
+      `expected at most half of api.maxConnections (${api.maxConnections}), got ${api.maxEventStreams}: each stream's client may hold a second connection for its follow reports, and the peer, probes and operators need connections too; raise api.maxConnections to ${api.maxEventStreams * 2} or more`,
     );
   }
   if (api.tls?.requireClientCert && api.tls.ca === undefined) {

@@ -24,7 +24,7 @@ describe("loadConfig", () => {
       requestTimeout: 2500,
       headersTimeout: 2000,
       maxConnections: 1000,
-      maxEventStreams: 100,
+      maxEventStreams: 500,
       clientPaths: [],
     });
     expect(config.log).toEqual({ level: "info", pretty: "auto" });

@@ -598,9 +598,9 @@ export const configSchema = z
             "Most connections open at once; further connections are closed as soon as they are accepted. The agent's open-file limit must be higher (systemd `LimitNOFILE`).",
         }),
         tls: apiTls.optional(),
-        maxEventStreams: z.number().int().min(1).max(100_000).default(100).meta({
+        maxEventStreams: z.number().int().min(1).max(100_000).default(500).meta({
           description:
-            "Most `GET /v1/events` streams open at once; more are answered 503. Each open stream costs a file descriptor.",
+            "Most `GET /v1/events` streams open at once; more are answered 503, and a warning is logged at most every 10 s. At most half of `maxConnections`: a client may hold a second connection for its follow reports. Each open stream costs a file descriptor and about 12 KiB.",
         }),
         clientPaths: z
           .array(z.string().regex(/^\/[^?#]*$/, { message: 'expected a path such as "/console"' }))
