@@ -373,11 +373,17 @@ export class ClusterNode extends EventEmitter {
    * serves, a fence request, a hook, a client event) waits until every record saved so far is
    * on disk (fsync'd): a node never serves, or tells anyone, a term it could forget in a crash.
    * Effects that come while one waits queue behind it, so the order never changes.
-   * `TANDEM_CRASH_AFTER_PERSIST=1` (fault injection for tests) kills the process right there
-   * when what waited was a setMode that serves: after the fsync, before serving.
+   * `TANDEM_CRASH_AFTER_PERSIST=1` (fault injection for tests) kills the process at the first
+   * setMode that serves: its term is on disk by then, and nothing has served it yet.
    */
   #run(effects: Effect[]): void {
-    for (const effect of effects) {
+    // A step's persist is issued before anything of the same step is carried out: a hook or a
+    // fence request pushed ahead of it in the list must still wait for its fsync.
+    const ordered = [
+      ...effects.filter((e) => e.type === "persist"),
+      ...effects.filter((e) => e.type !== "persist"),
+    ];
+    for (const effect of ordered) {
       if (this.#held) {
         this.#held.push(effect);
       } else if (revealsTerm(effect) && this.#unsaved > 0) {
@@ -385,10 +391,6 @@ export class ClusterNode extends EventEmitter {
         void this.#saved.then(() => {
           const held = this.#held ?? [];
           this.#held = null;
-          const serves = held.some((e) => e.type === "setMode" && e.serving);
-          if (serves && process.env.TANDEM_CRASH_AFTER_PERSIST === "1") {
-            process.kill(process.pid, "SIGKILL");
-          }
           this.#run(held);
         });
       } else {
@@ -416,6 +418,9 @@ export class ClusterNode extends EventEmitter {
   #carryOut(effect: Effect): void {
     switch (effect.type) {
       case "setMode":
+        if (effect.serving && process.env.TANDEM_CRASH_AFTER_PERSIST === "1") {
+          process.kill(process.pid, "SIGKILL");
+        }
         this.emit("mode", effect);
         return;
       case "persist":

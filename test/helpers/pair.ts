@@ -344,6 +344,8 @@ ${witness}${options.quorum ?? ""}  nodes:
         5000,
         "b knows a's term",
       );
+      // Let b answer `rise` heartbeats in a row, so a counts it as able to take over.
+      await new Promise((r) => setTimeout(r, 600));
       return term;
     },
     dump() {
