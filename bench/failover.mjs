@@ -175,7 +175,10 @@ async function soak() {
         const { time, node, msg } = JSON.parse(l);
         return `    ${time} ${node}: ${msg}`;
       });
-    const takeovers = lines.filter((l) => l.includes('"event":"takeover"')).length;
+    // a's own election at start-up (STARTING → ACTIVE) is not a takeover from a serving node.
+    const takeovers = lines.filter(
+      (l) => l.includes('"event":"takeover"') && !l.includes("STARTING →"),
+    ).length;
     return {
       ...counts,
       takeovers,
