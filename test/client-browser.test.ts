@@ -8,20 +8,9 @@ import { createServer, type Server } from "node:http";
 import { join, normalize } from "node:path";
 import { chromium } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
+import { CHROMIUM, CHROMIUM_FLAGS as FLAGS } from "./helpers/browser.js";
 import { startPair } from "./helpers/pair.js";
 import { ROOT, tempDir, waitFor } from "./helpers/processes.js";
-
-const CHROMIUM = "/usr/bin/chromium";
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {

@@ -9,7 +9,8 @@ import { tempDir } from "./processes.js";
 /** Where Debian installs chromium. */
 export const CHROMIUM = "/usr/bin/chromium";
 
-const FLAGS = [
+/** Chromium's command-line flags for a headless test run. */
+export const CHROMIUM_FLAGS = [
   "--headless",
   "--no-sandbox",
   "--disable-gpu",
@@ -44,7 +45,7 @@ export async function startBrowser(args: string[] = []): Promise<TestBrowser> {
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [...FLAGS, ...args],
+    args: [...CHROMIUM_FLAGS, ...args],
     viewport: { width: 1280, height: 900 },
   });
   const errors: string[] = [];
