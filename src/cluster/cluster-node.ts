@@ -377,13 +377,7 @@ export class ClusterNode extends EventEmitter {
    * setMode that serves: its term is on disk by then, and nothing has served it yet.
    */
   #run(effects: Effect[]): void {
-    // A step's persist is issued before anything of the same step is carried out: a hook or a
-    // fence request pushed ahead of it in the list must still wait for its fsync.
-    const ordered = [
-      ...effects.filter((e) => e.type === "persist"),
-      ...effects.filter((e) => e.type !== "persist"),
-    ];
-    for (const effect of ordered) {
+    for (const effect of effects) {
       if (this.#held) {
         this.#held.push(effect);
       } else if (revealsTerm(effect) && this.#unsaved > 0) {

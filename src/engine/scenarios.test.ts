@@ -588,7 +588,7 @@ describe("never none: a node keeps the calls when nobody can take them", () => {
 });
 
 describe("persist before serving", () => {
-  it("every setMode that serves comes after a persist of its term in the same step", () => {
+  it("a takeover's persist comes before everything in its step that shows the new term", () => {
     const sim = settledPair();
     sim.kill("a");
     sim.runFor(1000);
@@ -598,11 +598,16 @@ describe("persist before serving", () => {
       list.push(e.effect.type === "setMode" && e.effect.serving ? "serve" : e.effect.type);
       steps.set(e.t, list);
     }
-    const takeover = [...steps.values()].find(
-      (l) => l.includes("persist") && l.includes("setMode"),
-    );
+    const takeover = [...steps.values()].find((l) => l.includes("serve"));
     expect(takeover).toBeDefined();
     const types = takeover ?? [];
-    expect(types.indexOf("persist")).toBeLessThan(types.indexOf("setMode"));
+    const persist = types.indexOf("persist");
+    expect(persist).toBeGreaterThanOrEqual(0);
+    // The hook, the fence request and the client event of the takeover all come after it.
+    for (const revealing of ["serve", "runHook", "sendFence", "emit"]) {
+      const at = types.indexOf(revealing);
+      if (at >= 0) expect(at, `${revealing} in ${types.join(", ")}`).toBeGreaterThan(persist);
+    }
+    expect(types).toContain("runHook");
   });
 });

@@ -26,7 +26,7 @@ import type { Effect, EngineInput, EngineState, PersistedRecord } from "./types.
  * ```ts
  * let state = initialState(options, record);
  * const r = step(state, { type: "health", healthy: true, criticalDown: [] }, 0);
- * state = r.state; r.effects; // apply in order; a setMode that serves waits until every persist is on disk
+ * state = r.state; r.effects; // apply in order: a persist comes first, and what shows its term waits for it
  * ```
  */
 export function step(
@@ -132,8 +132,10 @@ function onHookResult(d: Draft, hook: string, ok: boolean, message: string): voi
 }
 
 /**
- * Emits the persist and then the setMode (with a logged cause when only serving changed): the
- * shell writes the record durably before it acts on a setMode that serves.
+ * Puts the persist first among the step's effects and adds the setMode (with a logged cause
+ * when only serving changed): the shell issues the write before anything of the step that
+ * shows the new term — hooks, fence requests and client events pushed earlier in the step
+ * included — and holds those until the record is on disk.
  */
 function settle(d: Draft, before: EngineState): void {
   const s = d.s;
@@ -152,7 +154,7 @@ function settle(d: Draft, before: EngineState): void {
   const record: PersistedRecord = { term: s.term, mode: s.mode, flags: s.flags };
   const old: PersistedRecord = { term: before.term, mode: before.mode, flags: before.flags };
   if (JSON.stringify(record) !== JSON.stringify(old)) {
-    d.out.push({ type: "persist", record: structuredClone(record) });
+    d.out.unshift({ type: "persist", record: structuredClone(record) });
   }
   if (modeChanged) {
     d.out.push({
