@@ -168,7 +168,7 @@ export function renderStatus(doc: StatusDocument, c: Palette, now: number): stri
   return `${lines.join("\n")}\n`;
 }
 
-/** "  clock 600.0 s ahead of this node's (fix NTP; no failover because of it)" past 1 s of skew. */
+/** "  clock 600.0 s ahead of this node's (fix NTP)" past 1 s of skew, else "". */
 function skewText(skewMs: number | null | undefined, c: Palette): string {
   if (skewMs === null || skewMs === undefined || Math.abs(skewMs) <= MAX_SKEW_MS) return "";
   const side = skewMs > 0 ? "ahead of" : "behind";

@@ -92,8 +92,6 @@ export class ClusterNode extends EventEmitter {
   #state: EngineState;
   readonly #clients = new Map<string, PeerClient>();
   readonly #inFlight = new Set<string>();
-  /** Each peer's wall clock minus ours, from its last signed answer (see `clockOffsetMs`). */
-  readonly #clockOffsets = new Map<string, number>();
   readonly #stateFile: StateFile;
   readonly #failoverLog: FailoverLog;
   readonly #logger: Logger;
@@ -184,7 +182,9 @@ export class ClusterNode extends EventEmitter {
         return this.#savedView();
       },
       selfView: () => this.#savedView(),
-      clockOffsetMs: (node) => this.#clockOffsets.get(node) ?? 0,
+      // The skew the engine keeps from each authenticated view (an answer to our own
+      // heartbeat, or a request that passed this very check).
+      clockOffsetMs: (node) => this.#state.peers[node]?.skewMs ?? 0,
       onFence: (from, term) => this.#apply({ type: "fenceRequest", from, term }),
       onUnfence: (from, term) => this.#apply({ type: "unfenceRequest", from, term }),
       onRejected: (reason, remote) => {
@@ -285,12 +285,9 @@ export class ClusterNode extends EventEmitter {
       const result = await client.heartbeat({ ...mine, wallClockMs: wallSentAt });
       if (this.#stopped) return;
       if (result.ok) {
-        // For /metrics: the round trip, and the peer's clock against the midpoint of ours. The
-        // same offset centres the timestamp window for this peer's requests, so a stepped
-        // clock is accepted again after one exchange.
+        // For /metrics: the round trip, and the peer's clock against the midpoint of ours.
         const wallReceivedAt = Date.now();
         const skewMs = result.view.wallClockMs - (wallSentAt + wallReceivedAt) / 2;
-        this.#clockOffsets.set(name, skewMs);
         if (result.clockRefused) this.#noteClockRefusal(name, result.clockRefused, skewMs);
         this.emit("heartbeat", {
           peer: name,
@@ -334,11 +331,11 @@ export class ClusterNode extends EventEmitter {
     setTimeout(() => void this.#heartbeat(name, client), delayMs).unref();
   }
 
-  #lastClockRefusal = 0;
+  #lastClockRefusal = Number.NEGATIVE_INFINITY;
 
   /** A heartbeat refused for its timestamp still counts as an answer; say so, at most every 10 s. */
   #noteClockRefusal(peer: string, reason: string, skewMs: number): void {
-    if (this.#now() - this.#lastClockRefusal < 10_000 && this.#lastClockRefusal > 0) return;
+    if (this.#now() - this.#lastClockRefusal < 10_000) return;
     this.#lastClockRefusal = this.#now();
     this.#logger.warn(
       { event: "peer_clock_refused", peer, skewMs: Math.round(skewMs) },
