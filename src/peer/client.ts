@@ -10,7 +10,7 @@ import type { Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { PeerView } from "../engine/index.js";
 import { ConfigInvalidError } from "../errors.js";
-import { parseFenceBody, parsePeerView } from "./messages.js";
+import { checkPeerView, type Parsed, parseFenceBody, parsePeerView } from "./messages.js";
 import { describeNetworkError } from "./network-error.js";
 import { CLOCK_CODE, PEER_PATHS } from "./routes.js";
 import { assertSecret, rejectionOf, signRequest, verifyReply } from "./signing.js";
@@ -162,21 +162,14 @@ export class PeerClient {
    */
   async heartbeat(view: PeerView, signal?: AbortSignal): Promise<HeartbeatResult> {
     const reply = await this.#post(PEER_PATHS.heartbeat, view, signal);
-    if (!reply.ok && reply.clock) {
-      const parsed = parsePeerView(Buffer.from(JSON.stringify(reply.clock.view ?? null)));
-      if (!parsed.ok) return { ok: false, error: `${reply.error}; its view is ${parsed.problem}` };
-      if (parsed.value.name !== this.#options.peerName) {
-        return { ok: false, error: `${reply.error}; its view names node "${parsed.value.name}"` };
-      }
-      return {
-        ok: true,
-        view: parsed.value,
-        rttMs: reply.clock.rttMs,
-        clockRefused: reply.clock.reason,
-      };
-    }
-    if (!reply.ok) return { ok: false, error: reply.error };
-    const parsed = parsePeerView(reply.body);
+    if (reply.ok) return this.#viewAnswer(parsePeerView(reply.body), reply.rttMs);
+    // A signed refusal for our clock still carries the peer's view: the same checks apply.
+    const { clock } = reply;
+    if (!clock) return { ok: false, error: reply.error };
+    return this.#viewAnswer(checkPeerView(clock.view), clock.rttMs, clock.reason);
+  }
+
+  #viewAnswer(parsed: Parsed<PeerView>, rttMs: number, clockRefused?: string): HeartbeatResult {
     if (!parsed.ok) return { ok: false, error: `reply is ${parsed.problem}` };
     if (parsed.value.name !== this.#options.peerName) {
       return {
@@ -184,7 +177,7 @@ export class PeerClient {
         error: `reply describes node "${parsed.value.name}", expected "${this.#options.peerName}"`,
       };
     }
-    return { ok: true, view: parsed.value, rttMs: reply.rttMs };
+    return { ok: true, view: parsed.value, rttMs, ...(clockRefused ? { clockRefused } : {}) };
   }
 
   /**

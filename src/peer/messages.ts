@@ -80,6 +80,19 @@ export function parseFenceBody(body: Buffer): Parsed<{ term: number }> {
   return parseWith(body, fenceSchema, 'a fence request {"term": N}');
 }
 
+/**
+ * Checks an already parsed JSON value as a {@link PeerView} (e.g. the `view` inside a
+ * clock refusal).
+ *
+ * @example
+ * ```ts
+ * checkPeerView(JSON.parse(body).view); // { ok: true, value: { name: "b", … } }
+ * ```
+ */
+export function checkPeerView(value: unknown): Parsed<PeerView> {
+  return checkWith(value, peerViewSchema, "a valid peer view");
+}
+
 function parseWith<T>(body: Buffer, schema: z.ZodType<T>, what: string): Parsed<T> {
   let json: unknown;
   try {
@@ -87,6 +100,10 @@ function parseWith<T>(body: Buffer, schema: z.ZodType<T>, what: string): Parsed<
   } catch {
     return { ok: false, problem: "not JSON" };
   }
+  return checkWith(json, schema, what);
+}
+
+function checkWith<T>(json: unknown, schema: z.ZodType<T>, what: string): Parsed<T> {
   const result = schema.safeParse(json);
   if (result.success) return { ok: true, value: result.data };
   const issue = result.error.issues[0];
