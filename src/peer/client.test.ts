@@ -48,17 +48,23 @@ async function rawPeer(
   return `http://127.0.0.1:${await listenRaw(server)}`;
 }
 
-function signedAnswer(req: IncomingMessage, res: ServerResponse, body: Buffer, secret = SECRET) {
+function signedAnswer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: Buffer,
+  secret = SECRET,
+  status = 200,
+) {
   const headers = signReply({
     secret,
     node: "b",
     target: "a",
-    status: 200,
+    status,
     path: req.url ?? "",
     requestNonce: String(req.headers["x-tandem-nonce"]),
     body,
   });
-  res.writeHead(200, { ...headers, "content-type": "application/json" }).end(body);
+  res.writeHead(status, { ...headers, "content-type": "application/json" }).end(body);
 }
 
 describe("peer client against the peer routes", () => {
@@ -133,16 +139,7 @@ describe("peer client across a clock step", () => {
         view: viewOf("b", { wallClockMs: Date.now() + 600_000 }),
       }),
     );
-    const headers = signReply({
-      secret,
-      node: "b",
-      target: "a",
-      status: 401,
-      path: req.url ?? "",
-      requestNonce: String(req.headers["x-tandem-nonce"]),
-      body,
-    });
-    res.writeHead(401, { ...headers, "content-type": "application/json" }).end(body);
+    signedAnswer(req, res, body, secret, 401);
   };
 
   it("a heartbeat refused for its clock but answered with a signed view counts as an answer", async () => {
