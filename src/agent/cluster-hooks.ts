@@ -7,7 +7,7 @@ import type { ClusterNode } from "../cluster/cluster-node.js";
 import type { Config } from "../config/schema.js";
 import type { CheckResult } from "../control/routes.js";
 import type { HookEnv, HookEvent, Mode } from "../engine/types.js";
-import type { HookRunner } from "../hooks/index.js";
+import type { HookOutcome, HookRunner } from "../hooks/index.js";
 import type { Logger } from "../log/logger.js";
 
 /**
@@ -28,7 +28,7 @@ export async function runClusterHooks(
 ): Promise<void> {
   const outcomes = await hooks.run(event, env);
   for (const o of outcomes) {
-    const line = `hook ${o.hook} for "${event}" ${o.ok ? "ok" : `failed: ${o.error ?? `exit ${String(o.exitCode ?? o.status)}`}`} in ${Math.round(o.durationMs)} ms`;
+    const line = `hook ${o.hook} for "${event}" ${o.ok ? "ok" : `failed: ${failure(o)}`} in ${Math.round(o.durationMs)} ms`;
     logger[o.ok ? "info" : "warn"](
       { event: "hook", hookEvent: event, ok: o.ok, output: o.output },
       line,
@@ -102,7 +102,7 @@ export async function checkQueuesPaused(deps: QueuesPausedDeps, by: string): Pro
   });
   const messages = outcomes.map(
     (o) =>
-      `${o.hook}: ${o.ok ? "ok" : (o.error ?? `exit ${String(o.exitCode ?? o.status)}`)}${o.output ? ` (${o.output.trim().slice(0, 300)})` : ""}`,
+      `${o.hook}: ${o.ok ? "ok" : failure(o)}${o.output ? ` (${o.output.trim().slice(0, 300)})` : ""}`,
   );
   const ok = outcomes.every((o) => o.ok);
   logger[ok ? "info" : "warn"](
@@ -110,4 +110,9 @@ export async function checkQueuesPaused(deps: QueuesPausedDeps, by: string): Pro
     `queues-paused check asked by ${by}: ${ok ? "all queues paused" : messages.join("; ")}`,
   );
   return { configured: true, ok, messages };
+}
+
+/** Why a hook failed: its error, or its exit code or HTTP status. */
+function failure(o: HookOutcome): string {
+  return o.error ?? `exit ${String(o.exitCode ?? o.status)}`;
 }
