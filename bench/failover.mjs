@@ -25,7 +25,7 @@ import { setPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import { keepalivedMissing, keepalivedPair } from "./keepalived.mjs";
 import { freePort, until } from "./lib.mjs";
-import { hasEtcd, role, startAgent, startEtcd, summary, writeConfigs } from "./pair-lib.mjs";
+import { hasEtcd, role, startEtcd, startPairInOrder, summary, writeConfigs } from "./pair-lib.mjs";
 
 const arg = (name, fallback) =>
   process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback;
@@ -47,13 +47,10 @@ async function tandemRun(fault, extra) {
     { a: `http://127.0.0.1:${ports.a}`, b: `http://127.0.0.1:${ports.b}` },
     extra,
   );
-  const a = startAgent(dir, "a");
-  let b = null;
+  let pair = null;
   try {
-    // a first, so b joins a serving a even when the machine is slow to start processes.
-    await until(async () => (await role(ports.a)) === 200, 60_000, "a ACTIVE", 5);
-    b = startAgent(dir, "b");
-    await until(async () => (await role(ports.b)) === 503, 60_000, "b STANDBY", 5);
+    pair = await startPairInOrder(dir, ports);
+    const { a } = pair;
     await new Promise((r) => setTimeout(r, 1000));
     const t0 = performance.now();
     a.kill(fault === "kill" ? "SIGKILL" : "SIGSTOP");
@@ -68,9 +65,7 @@ async function tandemRun(fault, extra) {
         .join("\n");
     throw new Error(`${err.message}\n--- a\n${tail("a")}\n--- b\n${tail("b")}`);
   } finally {
-    a.kill("SIGCONT");
-    a.kill("SIGKILL");
-    b?.kill("SIGKILL");
+    pair?.kill();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -138,13 +133,11 @@ async function soak() {
     a: `http://127.0.0.1:${proxies.a.address().port}`,
     b: `http://127.0.0.1:${proxies.b.address().port}`,
   });
-  const a = startAgent(dir, "a");
-  await until(async () => (await role(ports.a)) === 200, 60_000, "a ACTIVE", 5);
-  const b = startAgent(dir, "b");
   const hasStress = spawnSync("sh", ["-c", "command -v stress-ng"]).status === 0;
   let stress = null;
+  let pair = null;
   try {
-    await until(async () => (await role(ports.b)) === 503, 60_000, "b STANDBY", 5);
+    pair = await startPairInOrder(dir, ports);
     if (hasStress) {
       stress = spawn("stress-ng", ["--cpu", "2", "--timeout", `${SOAK_SECONDS + 5}s`], {
         stdio: "ignore",
@@ -189,8 +182,7 @@ async function soak() {
     };
   } finally {
     stress?.kill("SIGKILL");
-    a.kill("SIGKILL");
-    b.kill("SIGKILL");
+    pair?.kill();
     for (const p of Object.values(proxies)) p.close();
     rmSync(dir, { recursive: true, force: true });
   }

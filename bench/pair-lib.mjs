@@ -47,6 +47,30 @@ export function startAgent(dir, name) {
   );
 }
 
+/**
+ * Starts a, waits until it serves, then b, and waits until b stands by (up to 60 s each): b
+ * always joins a serving a, however slowly the machine starts processes. Kills both when
+ * either does not come up. `kill()` ends both (a stopped one too).
+ */
+export async function startPairInOrder(dir, ports) {
+  const a = startAgent(dir, "a");
+  let b = null;
+  const kill = () => {
+    a.kill("SIGCONT");
+    a.kill("SIGKILL");
+    b?.kill("SIGKILL");
+  };
+  try {
+    await until(async () => (await role(ports.a)) === 200, 60_000, "a ACTIVE", 5);
+    b = startAgent(dir, "b");
+    await until(async () => (await role(ports.b)) === 503, 60_000, "b STANDBY", 5);
+  } catch (err) {
+    kill();
+    throw err;
+  }
+  return { a, b, kill };
+}
+
 /** The status code of /monitor/role on `port` (0 when nothing answers in time). */
 export async function role(port, timeoutMs = 200) {
   try {

@@ -15,7 +15,7 @@ import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, until } from "./lib.mjs";
-import { hasEtcd, role, startAgent, startEtcd, summary, writeConfigs } from "./pair-lib.mjs";
+import { hasEtcd, role, startEtcd, startPairInOrder, summary, writeConfigs } from "./pair-lib.mjs";
 
 const arg = (name, fallback) =>
   process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback;
@@ -74,12 +74,9 @@ async function once() {
     (n) =>
       `  quorum: { kind: etcd, endpoints: ["${endpoint(n)}"], prefix: /bench/, lease: ${LEASE} }\n`,
   );
-  const a = startAgent(dir, "a");
-  let b = null;
+  let pair = null;
   try {
-    await until(async () => (await role(ports.a)) === 200, 60_000, "a ACTIVE", 5);
-    b = startAgent(dir, "b");
-    await until(async () => (await role(ports.b)) === 503, 60_000, "b STANDBY", 5);
+    pair = await startPairInOrder(dir, ports);
     await until(() => keyPresent(etcd.url), 5000, "the key in etcd", 5);
     await new Promise((r) => setTimeout(r, 1000));
     const t0 = performance.now();
@@ -96,8 +93,7 @@ async function once() {
     }
     return { stop: stoppedAt - t0, expire: expiredAt - t0, margin: expiredAt - stoppedAt };
   } finally {
-    a.kill("SIGKILL");
-    b?.kill("SIGKILL");
+    pair?.kill();
     proxy.close();
     etcd.stop();
     rmSync(dir, { recursive: true, force: true });
