@@ -161,7 +161,7 @@ async function run(n) {
   const children = [];
   let progress = null;
   let failed = false;
-  const cleanup = (failed = false) => {
+  const cleanup = () => {
     clearInterval(progress);
     for (const c of children) c.kill("SIGKILL");
     for (const a of Object.values(agents)) a.kill("SIGKILL");
@@ -311,7 +311,7 @@ async function run(n) {
     throw err;
   } finally {
     process.off("SIGINT", interrupted).off("SIGTERM", interrupted);
-    cleanup(failed);
+    cleanup();
   }
 }
 

@@ -50,8 +50,8 @@ export interface EventHubOptions {
  */
 export class EventHub {
   readonly #streams = new Map<ServerResponse, ConnectedClient>();
-  /** Each kept event with its frame, so a replay does no JSON work per stream. */
-  readonly #recent: Array<{ event: ClientEvent; frame: string }> = [];
+  /** Each kept event's id and frame, so a replay does no JSON work per stream. */
+  readonly #recent: Array<{ id: number; frame: string }> = [];
   readonly #replay: number;
   readonly maxClients: number;
   readonly keepAliveMs: number;
@@ -77,7 +77,7 @@ export class EventHub {
   publish(event: Exclude<ClientEvent["event"], "hello">, data: object): ClientEvent {
     const e: ClientEvent = { id: this.#nextId++, event, data };
     const frame = frameOf(e);
-    this.#recent.push({ event: e, frame });
+    this.#recent.push({ id: e.id, frame });
     if (this.#recent.length > this.#replay) this.#recent.shift();
     for (const stream of this.#streams.keys()) stream.write(frame);
     return e;
@@ -97,7 +97,7 @@ export class EventHub {
   attach(stream: ServerResponse, lastId: number | null, client: ConnectedClient): void {
     this.#streams.set(stream, client);
     if (lastId === null) return;
-    for (const { event, frame } of this.#recent) if (event.id > lastId) stream.write(frame);
+    for (const { id, frame } of this.#recent) if (id > lastId) stream.write(frame);
   }
 
   /** Removes a stream (its connection closed). */

@@ -27,16 +27,17 @@ export interface ActivityMatch {
  * ```
  */
 export function matchActivity(event: AmiMessage, watch: ActivityMatch): string | null {
-  const channel = event.get("Channel") ?? "?";
+  // Every AMI event passes here: read the channel only for a watched call.
+  const channel = (): string => event.get("Channel") ?? "?";
   if (event.event === "Newchannel") {
     const context = event.get("Context");
     if (context !== undefined && watch.contexts.includes(context)) {
-      return `Newchannel ${channel} in context "${context}"`;
+      return `Newchannel ${channel()} in context "${context}"`;
     }
   } else if (event.event === "QueueCallerJoin") {
     const queue = event.get("Queue");
     if (queue !== undefined && watch.queues.includes(queue)) {
-      return `QueueCallerJoin ${channel} to queue "${queue}"`;
+      return `QueueCallerJoin ${channel()} to queue "${queue}"`;
     }
   }
   return null;
@@ -71,8 +72,10 @@ export function watchActivity(options: ActivityWatchOptions): () => void {
   let last = Number.NEGATIVE_INFINITY;
   const onEvent = (event: AmiMessage): void => {
     const call = matchActivity(event, options);
-    if (call === null || now() - last < throttleMs) return;
-    last = now();
+    if (call === null) return;
+    const at = now();
+    if (at - last < throttleMs) return;
+    last = at;
     options.logger.info(
       { event: "ami_activity", call },
       `call arriving at this node's Asterisk (${call}): reporting activity`,

@@ -1,8 +1,9 @@
 /**
  * Checks of the `api` section that need more than one field: the header timeout within the
- * request timeout, room in the connections for the event streams, a CA for client certificates, and a URL scheme for this node in the cluster
- * section that matches whether its API serves TLS (its peer would otherwise speak the wrong
- * protocol to it and count it as unreachable).
+ * request timeout, room in the connections for the event streams, a CA for client
+ * certificates, and a URL scheme for this node in the cluster section that matches whether its
+ * API serves TLS (its peer would otherwise speak the wrong protocol to it and count it as
+ * unreachable).
  */
 import { type ConfigProblem, formatPath } from "./problem.js";
 import type { Config } from "./schema.js";

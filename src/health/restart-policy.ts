@@ -162,15 +162,17 @@ export function stepRestart(
         });
         break;
       }
+      const attempt = recent.length + 1;
+      const reason = `down: ${input.error}`;
       s = {
         ...s,
         phase: "restarting",
         recent: [...recent, now],
-        attempt: recent.length + 1,
-        reason: `down: ${input.error}`,
+        attempt,
+        reason,
         total: s.total + 1,
       };
-      effects.push({ type: "run", attempt: s.attempt, reason: s.reason ?? "" });
+      effects.push({ type: "run", attempt, reason });
       break;
     }
     case "up": {
@@ -240,15 +242,9 @@ function runDaily(
   if (s.dailyPending && !s.serving && s.phase === "idle" && !s.down) {
     const hh = String(policy.daily?.hour ?? 0).padStart(2, "0");
     const mm = String(policy.daily?.minute ?? 0).padStart(2, "0");
-    s = {
-      ...s,
-      dailyPending: false,
-      phase: "restarting",
-      attempt: 0,
-      reason: `scheduled restart (daily at ${hh}:${mm}) while not serving`,
-      total: s.total + 1,
-    };
-    effects.push({ type: "run", attempt: 0, reason: s.reason ?? "" });
+    const reason = `scheduled restart (daily at ${hh}:${mm}) while not serving`;
+    s = { ...s, dailyPending: false, phase: "restarting", attempt: 0, reason, total: s.total + 1 };
+    effects.push({ type: "run", attempt: 0, reason });
   }
   return { state: s, effects };
 }

@@ -5,7 +5,7 @@
  */
 import type { RoleTransition, TransitionConsumer } from "../agent/transitions.js";
 import { parseDaily, type RestartConfig } from "../config/restart-schema.js";
-import type { HookOutcome } from "../hooks/index.js";
+import { describeHook } from "../hooks/describe.js";
 import type { Logger } from "../log/logger.js";
 import type { HealthGate } from "./monitor.js";
 import type { ProbeTransition } from "./probe-state.js";
@@ -44,8 +44,6 @@ export interface ProbeRestartsOptions {
   logger: Logger;
   /** Called when a hold ends or starts outside a probe transition (the node's health changed). */
   onHoldChange: () => void;
-  /** Runs one restart command. @default {@link runRestartCommand} */
-  run?: typeof runRestartCommand;
   /** @default Date.now */
   clock?: () => number;
 }
@@ -71,7 +69,6 @@ export class ProbeRestarts implements HealthGate, TransitionConsumer {
   readonly #entries = new Map<string, Entry>();
   readonly #logger: Logger;
   readonly #onHoldChange: () => void;
-  readonly #run: typeof runRestartCommand;
   readonly #clock: () => number;
   readonly #abort = new AbortController();
   #timer: NodeJS.Timeout | undefined;
@@ -80,7 +77,6 @@ export class ProbeRestarts implements HealthGate, TransitionConsumer {
   constructor(options: ProbeRestartsOptions) {
     this.#logger = options.logger;
     this.#onHoldChange = options.onHoldChange;
-    this.#run = options.run ?? runRestartCommand;
     this.#clock = options.clock ?? Date.now;
     const now = this.#clock();
     for (const { name, restart } of options.probes) {
@@ -157,26 +153,15 @@ export class ProbeRestarts implements HealthGate, TransitionConsumer {
 
   async #restart(probe: string, entry: Entry, attempt: number, reason: string): Promise<void> {
     const which = attempt === 0 ? "scheduled" : `${attempt}/${entry.policy.attempts}`;
-    const command =
-      typeof entry.config.command === "string"
-        ? entry.config.command
-        : entry.config.command.join(" ");
     this.#logger.warn(
       { event: "probe_restart", probe, attempt, attempts: entry.policy.attempts, reason },
-      `restarting "${probe}" (${which}): ${reason}; running ${command}`,
+      `restarting "${probe}" (${which}): ${reason}; running ${describeHook(entry.config)}`,
     );
-    const outcome = await this.#run(
+    // Never rejects: a command that cannot start is a failed outcome.
+    const outcome = await runRestartCommand(
       entry.config,
       { probe, reason, attempt },
       this.#abort.signal,
-    ).catch(
-      (err: Error): HookOutcome => ({
-        hook: command,
-        ok: false,
-        durationMs: 0,
-        output: "",
-        error: err.message,
-      }),
     );
     const message = outcome.ok
       ? `exit 0 in ${outcome.durationMs} ms`

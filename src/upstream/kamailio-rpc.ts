@@ -82,7 +82,6 @@ function post(
       {
         method: "POST",
         headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
-        timeout: timeoutMs,
       },
       (res) => {
         let text = "";
@@ -97,12 +96,11 @@ function post(
         res.on("error", reject);
       },
     );
-    // The whole exchange, not only the idle socket, is bounded by the timeout.
+    // The whole exchange (connect, request, the full answer) is bounded by the timeout.
     const timer = setTimeout(
       () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)),
       timeoutMs,
     );
-    req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     req.on("error", (err) => {
       clearTimeout(timer);
       reject(err);

@@ -77,22 +77,22 @@ describe("activity from AMI events (active-active)", () => {
     return p;
   };
 
-  const call = async (service: string, name: string) => {
-    const caller = await startCaller({ port: ast.sipPort, service, calls: 1, dir: tmp.dir, name });
-    return caller;
-  };
+  const call = (service: string, name: string) =>
+    startCaller({ port: ast.sipPort, service, calls: 1, dir: tmp.dir, name });
+
+  /** Waits for b to take over, with both logs in the error when it does not. */
+  const bTakesOver = (p: Pair) =>
+    waitFor(async () => (await p.status("b")).node.mode === "ACTIVE", 10_000, "b ACTIVE").catch(
+      (err: Error) => {
+        throw new Error(`${err.message}\n${p.dump()}`);
+      },
+    );
 
   it("a call in a watched context makes the secondary take over", async () => {
     const p = await newPair("{ contexts: [incoming] }");
     expect((await p.status("b")).node.mode).toBe("STANDBY");
     await call("reception", "context");
-    await waitFor(
-      async () => (await p.status("b")).node.mode === "ACTIVE",
-      10_000,
-      "b ACTIVE",
-    ).catch((err: Error) => {
-      throw new Error(`${err.message}\n${p.dump()}`);
-    });
+    await bTakesOver(p);
     const reported = p.log("b").filter((l) => l.event === "ami_activity");
     expect(reported.map((l) => l.msg)[0], p.dump()).toMatch(
       /^call arriving at this node's Asterisk \(Newchannel PJSIP\/anonymous-[0-9a-f]+ in context "incoming"\): reporting activity$/,
@@ -114,13 +114,7 @@ describe("activity from AMI events (active-active)", () => {
     expect(p.log("b").filter((l) => l.event === "ami_activity")).toEqual([]);
 
     await call("queued", "queue");
-    await waitFor(
-      async () => (await p.status("b")).node.mode === "ACTIVE",
-      10_000,
-      "b ACTIVE",
-    ).catch((err: Error) => {
-      throw new Error(`${err.message}\n${p.dump()}`);
-    });
+    await bTakesOver(p);
     expect(
       p
         .log("b")
