@@ -17,6 +17,7 @@ import { resolveConfigPaths } from "./paths.js";
 import { formatProblem, problemsError, sortProblems } from "./problem.js";
 import { type Config, configSchema } from "./schema.js";
 import { configWarnings, nodeNameFromHost } from "./semantics.js";
+import { upstreamProblems } from "./upstream-checks.js";
 import { YamlSource } from "./yaml-source.js";
 
 /** Options for {@link loadConfig} and {@link parseConfigText}. */
@@ -123,6 +124,7 @@ export async function parseConfigText(
   const clusterIssues = [
     ...clusterProblems(config.cluster, config.node.name, yaml),
     ...apiProblems(config, yaml),
+    ...upstreamProblems(config, yaml),
   ];
   if (clusterIssues.length > 0) throw problemsError(ConfigInvalidError, clusterIssues);
   const warnings = sortProblems([...yaml.warnings(), ...configWarnings(parsed, yaml)]).map(

@@ -34,7 +34,7 @@ const kamailio = z
       .default({})
       .meta({
         description:
-          "The other nodes' destinations in that set, by node name: set `ip` when this node takes over (in `hot-standby` whenever it starts serving), since a killed node cannot say it itself.",
+          "The other nodes' destinations in that set, by node name: set `ip` when this node takes over (in `hot-standby` whenever it starts serving), since a killed node cannot say it itself. Each name must be another node of `cluster.nodes`.",
       }),
     timeout: durationField("Time one JSON-RPC request may take.").prefault("500ms"),
     attempts: z.number().int().min(1).max(10).default(3).meta({
