@@ -141,6 +141,7 @@ function cutAscii(body: Buffer, base: number, b: LineBlock): void {
   // One latin1 decode for the whole chunk; for ASCII a character index is a byte index.
   const text = body.toString("latin1");
   b.text = text;
+  b.ascii = body;
   let pos = 0;
   const end = text.length;
   while (pos < end) {

@@ -11,11 +11,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Command } from "commander";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { registerReport } from "../cli/commands/report.js";
 import { runLoader } from "../queuelog/loader.js";
 import { openStore } from "../store/open.js";
+import { reportStdout as report } from "./cli.test-helpers.js";
 
 // The loaders table of `now` names the host the loader ran on; the machine's own name would
 // make the golden files differ from one machine to the next, so it is fixed here.
@@ -28,23 +27,6 @@ const T = 1_700_000_000;
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const goldenDir = fileURLToPath(new URL("../../test/fixtures/golden/", import.meta.url));
 const update = process.env.UPDATE_GOLDEN === "1";
-
-/** What `tandem report …args` printed on stdout. */
-async function report(args: string[]): Promise<string> {
-  const out: string[] = [];
-  const spy = vi.spyOn(process.stdout, "write").mockImplementation((s) => {
-    out.push(String(s));
-    return true;
-  });
-  try {
-    const program = new Command().exitOverride();
-    registerReport(program);
-    await program.parseAsync(["report", ...args], { from: "user" });
-  } finally {
-    spy.mockRestore();
-  }
-  return out.join("");
-}
 
 /** Compares `text` with the golden file `name`, or writes it there under UPDATE_GOLDEN=1. */
 function golden(name: string, text: string): void {

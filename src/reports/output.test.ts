@@ -2,30 +2,17 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Command } from "commander";
-import { expect, it, vi } from "vitest";
-import { registerReport } from "../cli/commands/report.js";
+import { expect, it } from "vitest";
+import { reportStdout } from "./cli.test-helpers.js";
 import { hms } from "./format.js";
 import { formatTime } from "./zone.js";
 
 const golden = fileURLToPath(new URL("./fixtures/golden.queue_log", import.meta.url));
 const T = 1_700_000_000;
 
-async function out(args: string[], source = `file:${golden}`): Promise<string> {
-  const text: string[] = [];
-  const spy = vi.spyOn(process.stdout, "write").mockImplementation((s) => {
-    text.push(String(s));
-    return true;
-  });
-  try {
-    const program = new Command().exitOverride();
-    registerReport(program);
-    await program.parseAsync(["report", ...args, "--source", source], { from: "user" });
-  } finally {
-    spy.mockRestore();
-  }
-  return text.join("");
-}
+/** What `tandem report …args` printed, reading `source`. */
+const out = (args: string[], source = `file:${golden}`) =>
+  reportStdout([...args, "--source", source]);
 
 it("writes durations as h:mm:ss", () => {
   expect([hms(0), hms(27.5), hms(80), hms(3725), hms(90_000)]).toEqual([

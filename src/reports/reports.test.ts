@@ -2,14 +2,13 @@ import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { registerReport } from "../cli/commands/report.js";
 import { runLoader } from "../queuelog/loader.js";
 import type { Store } from "../store/open.js";
 import { storeTargets, withStore } from "../store/store.test-helpers.js";
 import { agentsReport } from "./agents.js";
 import { callsReport } from "./calls.js";
+import { reportStdout } from "./cli.test-helpers.js";
 import { hoursReport } from "./hours.js";
 import { nowReport } from "./now.js";
 import { queuesReport } from "./queues.js";
@@ -56,26 +55,11 @@ const SUPPORT = {
   avgAbandonWait: null,
 };
 
-/** Runs `tandem report …args`. */
-function reportCli(args: string[]): Promise<unknown> {
-  const program = new Command().exitOverride();
-  registerReport(program);
-  return program.parseAsync(["report", ...args], { from: "user" });
-}
-
 /** Runs `tandem report …args` once per argument list and returns what it printed on stdout. */
 async function reportOut(...runs: string[][]): Promise<string> {
-  const out: string[] = [];
-  const spy = vi.spyOn(process.stdout, "write").mockImplementation((s) => {
-    out.push(String(s));
-    return true;
-  });
-  try {
-    for (const args of runs) await reportCli(args);
-  } finally {
-    spy.mockRestore();
-  }
-  return out.join("");
+  let out = "";
+  for (const args of runs) out += await reportStdout(args);
+  return out;
 }
 
 /** Loads a queue_log file into `partition` of `store`, once. */
@@ -448,19 +432,21 @@ describe("file: source", () => {
   });
 
   it("rejects bad report options with usage errors", async () => {
-    await expect(reportCli(["bogus", "--source", "sql:A"])).rejects.toThrow(
+    await expect(reportStdout(["bogus", "--source", "sql:A"])).rejects.toThrow(
       'unknown report "bogus"',
     );
     await expect(
-      reportCli(["queues", "--source", "sql:A", "--from", "yesterday"]),
+      reportStdout(["queues", "--source", "sql:A", "--from", "yesterday"]),
     ).rejects.toMatchObject({
       code: "TANDEM_ERR_USAGE",
       exitCode: 2,
     });
-    await expect(reportCli(["queues", "--source", "sql:A", "--sl", "-3"])).rejects.toThrow(
+    await expect(reportStdout(["queues", "--source", "sql:A", "--sl", "-3"])).rejects.toThrow(
       '--sl "-3" is not a whole number',
     );
-    await expect(reportCli(["hours", "--source", "sql:A", "--tz", "Mars/Olympus"])).rejects.toThrow(
+    await expect(
+      reportStdout(["hours", "--source", "sql:A", "--tz", "Mars/Olympus"]),
+    ).rejects.toThrow(
       '--tz "Mars/Olympus" is not a time zone: expected an IANA name such as Asia/Kolkata or UTC',
     );
   });

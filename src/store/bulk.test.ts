@@ -9,6 +9,8 @@ import type { CallTable } from "./schema.js";
 /** COPY text of `lines` as the loader builds it, from the lines' bytes or from their fields. */
 function copyText(lines: string[], fromBytes: boolean): string {
   const b = new LineSplitter(1000).cut(Buffer.from(lines.map((l) => `${l}\n`).join("")));
+  // The lines are ASCII, so the splitter hands over their bytes and `add` copies those.
+  if (b.ascii === undefined) throw new Error("an ASCII block was cut without its bytes");
   const rows = new EventRows(true, "A", "key");
   const plain = copySafe(b.text);
   const clean = !hasControl(b.text);

@@ -4,38 +4,13 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { Kysely, type KyselyPlugin, Migrator, MysqlDialect, SqliteDialect, sql } from "kysely";
-import mysql from "mysql2";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { runLoader } from "../queuelog/loader.js";
 import { migrations } from "./migrations.js";
-import { openStore } from "./open.js";
+import { createMysqlDatabase, openMysql, openStore } from "./open.js";
 import { storedLines, storeTargets } from "./store.test-helpers.js";
 
 const fixture = fileURLToPath(new URL("../reports/fixtures/golden.queue_log", import.meta.url));
-
-/** mysql2 settings of a `mysql://user@host:port/db` URL. */
-function mysqlOptions(url: string, database = true) {
-  const u = new URL(url);
-  return {
-    host: u.hostname,
-    port: Number(u.port || 3306),
-    user: decodeURIComponent(u.username) || "root",
-    password: decodeURIComponent(u.password),
-    ...(database ? { database: u.pathname.slice(1) } : {}),
-  };
-}
-
-/** Makes the database of `url` empty, as a new store's is. */
-async function dropAndCreate(url: string): Promise<void> {
-  const name = new URL(url).pathname.slice(1);
-  const c = mysql.createConnection(mysqlOptions(url, false)).promise();
-  try {
-    await c.query(`drop database if exists \`${name}\``);
-    await c.query(`create database \`${name}\` character set utf8mb4 collate utf8mb4_bin`);
-  } finally {
-    await c.end();
-  }
-}
 
 let dir = "";
 afterEach(() => {
@@ -147,8 +122,7 @@ describe("a migration cut short on MariaDB/MySQL", () => {
     let completed = false;
     for (let n = 1; !completed; n++) {
       const url = target.fresh();
-      await dropAndCreate(url);
-      const pool = mysql.createPool(mysqlOptions(url));
+      await createMysqlDatabase(url);
       let seen = 0;
       const cut: KyselyPlugin = {
         transformQuery: (a) => {
@@ -157,7 +131,10 @@ describe("a migration cut short on MariaDB/MySQL", () => {
         },
         transformResult: async (a) => a.result,
       };
-      const db = new Kysely<unknown>({ dialect: new MysqlDialect({ pool }), plugins: [cut] });
+      const db = new Kysely<unknown>({
+        dialect: new MysqlDialect({ pool: openMysql(url) }),
+        plugins: [cut],
+      });
       const { error } = await new Migrator({
         db,
         provider: { getMigrations: async () => migrations },

@@ -229,8 +229,13 @@ function mysqlSettings(location: string) {
  * Creates the URL's database if it does not exist yet, like a PostgreSQL URL's schema. A user
  * without the right to create databases is refused here even when it exists; that refusal is
  * ignored, and the pool's first query tells whether the database is really there.
+ *
+ * @example
+ * ```ts
+ * await createMysqlDatabase("mysql://root@127.0.0.1:3306/tandem"); // utf8mb4_bin, as the store's
+ * ```
  */
-async function createMysqlDatabase(location: string): Promise<void> {
+export async function createMysqlDatabase(location: string): Promise<void> {
   const { database, ...server } = mysqlSettings(location);
   const conn = mysql.createConnection({ ...server, connectTimeout: 5000 });
   conn.on("error", () => undefined);
@@ -243,7 +248,16 @@ async function createMysqlDatabase(location: string): Promise<void> {
   conn.destroy();
 }
 
-function openMysql(location: string): mysql.Pool {
+/**
+ * A pool of connections to the database of a `mysql://` URL, set up as the store uses them
+ * (byte-wise collation, numbers for sums, times in UTC).
+ *
+ * @example
+ * ```ts
+ * const db = new Kysely<StoreSchema>({ dialect: new MysqlDialect({ pool: openMysql(url) }) });
+ * ```
+ */
+export function openMysql(location: string): mysql.Pool {
   const pool = mysql.createPool({
     ...mysqlSettings(location),
     connectionLimit: 4,
