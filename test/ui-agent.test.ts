@@ -2,6 +2,8 @@
  * The console of one agent in chromium: the queues page of a store loaded by `tandem qload`
  * shows exactly what `tandem report` prints (table and chart), behind a login with
  * `ui.public: none`; and the console over HTTPS (`api.tls`), with a `Secure` session cookie.
+ * The screenshots of docs/ui.md are taken on every run and written to docs/ui/ only with
+ * `TANDEM_UPDATE_SCREENSHOTS=1`.
  */
 import { createHash, createPublicKey } from "node:crypto";
 import { writeFileSync } from "node:fs";
@@ -10,11 +12,10 @@ import type { Page } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
 import { generateQueueLog } from "../src/queuelog/generate.js";
 import { hashPassword } from "../src/ui/password.js";
-import { startBrowser } from "./helpers/browser.js";
+import { screenshot, startBrowser } from "./helpers/browser.js";
 import { makeCa, makeCert } from "./helpers/certs.js";
 import {
   freePort,
-  ROOT,
   runTandem,
   startTandem,
   tempDir,
@@ -22,7 +23,6 @@ import {
   writeFile,
 } from "./helpers/processes.js";
 
-const SHOTS = join(ROOT, "docs/ui");
 const DAY = "2026-11-20";
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -131,7 +131,7 @@ reports: { store: ${store} }
     await expect(page.locator("#agents-now").textContent()).resolves.toMatch(
       /Agents logged in now: \d+, paused: \d+/,
     );
-    await page.screenshot({ path: join(SHOTS, "queues.png"), fullPage: true });
+    await screenshot(page, "queues.png", { fullPage: true });
     expect(browser.errors).toEqual([]);
   });
 
@@ -180,7 +180,7 @@ operators:
     await logIn(page, "alice-password");
     const cookie = (await browser.context.cookies(base)).find((c) => c.name === "tandem_session");
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Strict", secure: true });
-    await page.screenshot({ path: join(SHOTS, "tls.png") });
+    await screenshot(page, "tls.png");
     expect(browser.errors).toEqual([]);
   });
 });

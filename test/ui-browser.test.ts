@@ -2,18 +2,17 @@
  * The web console in a real browser (Debian's chromium via playwright-core) against a real
  * pair of agent processes: the page shows both nodes and follows a failover live, an operator
  * logs in (after a refused attempt), acts with the keyboard only and sees the engine's answer,
- * and the pages print no error. Screenshots go to docs/ui/ for docs/ui.md.
+ * and the pages print no error. The screenshots of docs/ui.md are taken on every run and
+ * written to docs/ui/ only with `TANDEM_UPDATE_SCREENSHOTS=1`.
  */
-import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "../src/ui/password.js";
-import { startBrowser, type TestBrowser } from "./helpers/browser.js";
+import { screenshot, startBrowser, type TestBrowser } from "./helpers/browser.js";
 import { type Pair, startPair } from "./helpers/pair.js";
-import { ROOT, waitFor } from "./helpers/processes.js";
+import { waitFor } from "./helpers/processes.js";
 
-const SHOTS = join(ROOT, "docs/ui");
 /** The one console error a deliberate wrong password causes: chromium reports the 401. */
 const EXPECTED_401 = /Failed to load resource: the server responded with a status of 401/;
 
@@ -96,7 +95,7 @@ describe("the web console", () => {
       5000,
       "the failover log",
     );
-    await page.screenshot({ path: join(SHOTS, "pair.png"), fullPage: true });
+    await screenshot(page, "pair.png", { fullPage: true });
     expect(browser.errors).toEqual([]);
   });
 
@@ -105,7 +104,7 @@ describe("the web console", () => {
     await page.fill("#login-password", "wrong");
     await page.click('#login button[type="submit"]');
     await page.waitForSelector("#login-error:has-text('login refused')");
-    await page.screenshot({ path: join(SHOTS, "login-refused.png") });
+    await screenshot(page, "login-refused.png");
     await page.fill("#login-password", "alice-password");
     await page.click('#login button[type="submit"]');
     await page.waitForSelector("#operator:has-text('alice')");
@@ -137,7 +136,7 @@ describe("the web console", () => {
     await expect(page.locator("#confirm-what").textContent()).resolves.toMatch(
       /will neither take over nor fence/,
     );
-    await page.screenshot({ path: join(SHOTS, "confirm.png") });
+    await screenshot(page, "confirm.png");
     // The dialog focuses "Cancel"; Shift+Tab reaches "Yes".
     await page.keyboard.press("Shift+Tab");
     await page.keyboard.press("Enter");
@@ -154,7 +153,7 @@ describe("the web console", () => {
       5000,
       "b suspended on the page",
     );
-    await page.screenshot({ path: join(SHOTS, "answer.png"), fullPage: true });
+    await screenshot(page, "answer.png", { fullPage: true });
     // Asked again, the engine answers "unchanged"; both answers are in b's failover log with the name.
     const log = await pair.cli(["log", "--json"]);
     expect(log.stdout).toMatch(/alice@web from 127\.0\.0\.1/);
@@ -212,7 +211,7 @@ describe("the web console", () => {
     // Same document: the page was not reloaded.
     expect(await onB.evaluate(() => (globalThis as unknown as { marker?: number }).marker)).toBe(1);
     await waitFor(async () => (await mode(onB, "a")) === "UNREACHABLE", 5000, "a unreachable");
-    await onB.screenshot({ path: join(SHOTS, "failover.png"), fullPage: true });
+    await screenshot(onB, "failover.png", { fullPage: true });
     expect(browser.errors).toEqual([]);
   });
 
@@ -249,8 +248,7 @@ describe("the web console", () => {
         .catch(async (err: Error) => {
           throw new Error(`${err.message}: ${await onB.locator("#answer").textContent()}`);
         });
-      if (step === "handback")
-        await onB.screenshot({ path: join(SHOTS, "recover.png"), fullPage: true });
+      if (step === "handback") await screenshot(onB, "recover.png", { fullPage: true });
     }
     await waitFor(
       async () => (await mode(onB, "a")) === "ACTIVE" && (await mode(onB, "b")) === "STANDBY",

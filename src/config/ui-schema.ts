@@ -17,6 +17,16 @@ export const PASSWORD_HASH_PATTERN =
   /^scrypt\$N=\d+,r=\d+,p=\d+\$[A-Za-z0-9+/]+={0,2}\$[A-Za-z0-9+/]+={0,2}$/;
 
 /**
+ * An operator's name: what `tandem operator add NAME` accepts and the `operators` section's keys.
+ *
+ * @example
+ * ```ts
+ * OPERATOR_NAME_PATTERN.test("alice"); // true
+ * ```
+ */
+export const OPERATOR_NAME_PATTERN = /^[A-Za-z0-9._-]{1,63}$/;
+
+/**
  * The `ui` section.
  *
  * @example
@@ -49,7 +59,7 @@ export const uiSchema = z
  */
 export const operatorsSchema = z
   .record(
-    z.string().regex(/^[A-Za-z0-9._-]{1,63}$/, {
+    z.string().regex(OPERATOR_NAME_PATTERN, {
       message: "expected an operator name of letters, digits, '.', '_' or '-' (at most 63)",
     }),
     z.string().regex(PASSWORD_HASH_PATTERN, {

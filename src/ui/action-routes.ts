@@ -4,8 +4,8 @@
  * secret, as `tandem switchover|failover|suspend|resume|clear-fence` would.
  */
 import type { FastifyInstance } from "fastify";
-import type { CommandOutcome } from "../cluster/cluster-node.js";
-import { describePair } from "../control/pair-client.js";
+import type { CommandReply } from "../control/client.js";
+import { describePair, type PairClient } from "../control/pair-client.js";
 import type { CommandName } from "../engine/types.js";
 import { isTandemError } from "../errors.js";
 import { type ConsoleContext, mayAct, webActor } from "./context.js";
@@ -29,22 +29,6 @@ export const CONSOLE_ACTIONS = [
 
 /** One of {@link CONSOLE_ACTIONS}. */
 export type ConsoleAction = (typeof CONSOLE_ACTIONS)[number];
-
-/**
- * What the page gets back: the engine's outcome on the node that applied the command.
- *
- * @example
- * ```ts
- * const a: ActionAnswer = { node: "a", command: "suspend", target: "b", by: "alice@web from 10.0.0.5",
- *   outcome: "changed", messages: ["…"], mode: "STANDBY", serving: false, term: 3 };
- * ```
- */
-export interface ActionAnswer extends CommandOutcome {
-  node: string;
-  command: CommandName;
-  target: string;
-  by: string;
-}
 
 /**
  * Registers `POST /ui/api/action` with a JSON body `{"action": A, "node": N}` (`node`: the
@@ -77,7 +61,7 @@ export function registerActionRoutes(app: FastifyInstance, ctx: ConsoleContext):
     }
     const by = webActor(session, req);
     try {
-      const answer = await run(action as ConsoleAction, node as string, by);
+      const answer = await run(pair, action as ConsoleAction, node as string, by);
       ctx.logger.info(
         { event: "ui_action", action, node, by, outcome: answer.outcome },
         `console ${action}${node ? ` ${String(node)}` : ""} by ${by}: ${answer.outcome}`,
@@ -90,21 +74,30 @@ export function registerActionRoutes(app: FastifyInstance, ctx: ConsoleContext):
   });
 
   /** Applies the command on `target` (here, or signed to the other node). */
-  async function send(command: CommandName, at: string, target: string, by: string) {
+  async function send(
+    pair: PairClient,
+    command: CommandName,
+    at: string,
+    target: string,
+    by: string,
+  ): Promise<CommandReply> {
     const cluster = ctx.cluster();
     if (at === ctx.name && cluster) {
       return { node: ctx.name, command, target, by, ...cluster.command(command, target, by) };
     }
-    return (await pair
-      ?.client(at)
-      .command(command, target, `${by} (through ${ctx.name})`)) as ActionAnswer;
+    return pair.client(at).command(command, target, `${by} (through ${ctx.name})`);
   }
 
-  async function run(action: ConsoleAction, node: string, by: string): Promise<ActionAnswer> {
+  async function run(
+    pair: PairClient,
+    action: ConsoleAction,
+    node: string,
+    by: string,
+  ): Promise<CommandReply> {
     if (action === "suspend" || action === "resume" || action === "clear-fence") {
-      return send(action, node, node, by);
+      return send(pair, action, node, node, by);
     }
-    const nodes = (await pair?.read()) ?? [];
+    const nodes = await pair.read();
     const active = nodes.find((n) => n.status?.node.mode === "ACTIVE");
     if (action === "switchover") {
       if (!active)
@@ -114,7 +107,7 @@ export function registerActionRoutes(app: FastifyInstance, ctx: ConsoleContext):
           by,
           `no ACTIVE node to hand over from (${describePair(nodes)})`,
         );
-      return send("switchover", active.name, node, by);
+      return send(pair, "switchover", active.name, node, by);
     }
     const standby = nodes.find((n) => n.name !== active?.name && n.status?.node.mode === "STANDBY");
     const to = active ?? standby;
@@ -125,10 +118,10 @@ export function registerActionRoutes(app: FastifyInstance, ctx: ConsoleContext):
         by,
         `no ACTIVE or STANDBY node can be reached (${describePair(nodes)})`,
       );
-    return send("failover", to.name, to.name, by);
+    return send(pair, "failover", to.name, to.name, by);
   }
 
-  function refused(command: CommandName, target: string, by: string, why: string): ActionAnswer {
+  function refused(command: CommandName, target: string, by: string, why: string): CommandReply {
     const status = ctx.status();
     return {
       node: ctx.name,

@@ -118,4 +118,13 @@ describe("attachConsole", () => {
     expect((await app.inject({ url: "/ui/api/pair" })).statusCode).toBe(401);
     expect((await app.inject({ url: "/ui/api/queues" })).statusCode).toBe(401);
   });
+
+  it("refuses a queues day that is not a date of the calendar", async () => {
+    const app = await consoleApp("reports: { store: /nonexistent/store.sqlite }\n", {});
+    for (const day of ["2026-02-31", "2026-13-01", "20261120", "1763679600"]) {
+      const r = await app.inject({ url: `/ui/api/queues?day=${day}` });
+      expect(r.statusCode, day).toBe(400);
+      expect(r.json().error).toBe(`day "${day}" must be a date YYYY-MM-DD`);
+    }
+  });
 });

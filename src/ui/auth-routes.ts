@@ -4,13 +4,15 @@
  */
 import type { FastifyInstance } from "fastify";
 import { type ConsoleContext, mayAct, sessionOf } from "./context.js";
-import { verifyPassword } from "./password.js";
+import { SCRYPT_PARAMS, verifyPassword } from "./password.js";
 import { LoginLimiter } from "./rate-limit.js";
 import { SESSION_COOKIE } from "./sessions.js";
 
-/** A password hash no account has, checked for unknown names so they take as long as known ones. */
-const DUMMY_HASH =
-  "scrypt$N=32768,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+/**
+ * A password hash no account has, with the parameters of new hashes, checked for unknown names
+ * so they take as long as known ones.
+ */
+const DUMMY_HASH = `scrypt$N=${SCRYPT_PARAMS.N},r=${SCRYPT_PARAMS.r},p=${SCRYPT_PARAMS.p}$${Buffer.alloc(16).toString("base64")}$${Buffer.alloc(32).toString("base64")}`;
 
 /**
  * Registers the login routes.

@@ -6,6 +6,8 @@
  */
 import type { FastifyInstance } from "fastify";
 import type { HourRow, NowReport, QueueRow } from "../reports/index.js";
+import { parseTime } from "../reports/window.js";
+import { defaultTimeZone, formatTime } from "../reports/zone.js";
 import { type ConsoleContext, mayView } from "./context.js";
 
 /**
@@ -48,13 +50,13 @@ export function registerQueueRoutes(app: FastifyInstance, ctx: ConsoleContext): 
         error: "no reports section in this agent's configuration: the queues page is off",
       });
     }
-    const day = req.query.day ?? localDay(new Date());
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(new Date(`${day}T00:00:00`).getTime())) {
-      return reply.code(400).send({ error: `day "${day}" must be a date YYYY-MM-DD` });
-    }
+    const zone = defaultTimeZone();
+    const day = req.query.day ?? formatTime(Math.floor(Date.now() / 1000), zone).slice(0, 10);
+    const window = /^\d{4}-\d{2}-\d{2}$/.test(day) ? dayWindow(day, zone) : null;
+    if (!window) return reply.code(400).send({ error: `day "${day}" must be a date YYYY-MM-DD` });
     const hit = cache.get(day);
     if (hit && Date.now() - hit.at < CACHE_MS) return hit.doc;
-    const doc = build(day, reports);
+    const doc = build(day, window, reports);
     cache.clear();
     cache.set(day, { at: Date.now(), doc });
     try {
@@ -66,14 +68,20 @@ export function registerQueueRoutes(app: FastifyInstance, ctx: ConsoleContext): 
   });
 }
 
+/** The day as `tandem report --from DAY --to DAY` reads it, or null for a date that does not exist. */
+function dayWindow(day: string, zone: string): { from: number; to: number } | null {
+  try {
+    return { from: parseTime("day", day, zone), to: parseTime("day", day, zone, true) };
+  } catch {
+    return null;
+  }
+}
+
 async function build(
   day: string,
+  { from, to }: { from: number; to: number },
   reports: NonNullable<ConsoleContext["config"]["reports"]>,
 ): Promise<QueuesDocument> {
-  const start = new Date(`${day}T00:00:00`);
-  const from = Math.floor(start.getTime() / 1000);
-  const next = new Date(start.getFullYear(), start.getMonth(), start.getDate() + 1);
-  const to = Math.floor(next.getTime() / 1000);
   // Loaded on first use: an agent whose console nobody opens does not pay for the store drivers.
   const { hoursReport, nowReport, openScope, queuesReport } = await import("../reports/index.js");
   const scope = await openScope(reports.source, reports.store, { from, to, sl: reports.sl });
@@ -85,9 +93,4 @@ async function build(
   } finally {
     await scope.close();
   }
-}
-
-function localDay(d: Date): string {
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }

@@ -40,45 +40,26 @@ export function registerRecoverRoutes(app: FastifyInstance, ctx: ConsoleContext)
     if (!pair) return { error: "this node is not part of a pair" };
     const nodes = await pair.read();
     const summary = describePair(nodes);
+    const finished = progress?.done.length === RECOVER_STEPS.length;
     // A finished recovery stays on show until the pair needs another one.
-    if (progress?.done.length === RECOVER_STEPS.length) {
-      if (recovered(nodes, progress.recovering)) {
-        return {
-          pair: summary,
-          recovered: true,
-          ...progress,
-          steps: steps(progress, progress.done),
-          reports,
-        };
-      }
+    if (progress && finished && !recovered(nodes, progress.recovering)) {
       progress = null;
       reports.length = 0;
     }
-    if (!progress) {
-      const first = pair.nodes[0]?.name;
-      if (first && recovered(nodes, first)) {
-        return { pair: summary, recovered: true, steps: [], reports: [] };
-      }
-      try {
-        const chosen = choosePair(nodes, undefined);
-        return { pair: summary, recovered: false, ...chosen, steps: steps(chosen, []), reports };
-      } catch (err) {
-        return {
-          pair: summary,
-          recovered: false,
-          steps: [],
-          reports,
-          error: (err as Error).message,
-        };
-      }
+    if (progress) {
+      const done = steps(progress, progress.done);
+      return { pair: summary, recovered: finished, ...progress, steps: done, reports };
     }
-    return {
-      pair: summary,
-      recovered: false,
-      ...progress,
-      steps: steps(progress, progress.done),
-      reports,
-    };
+    const first = pair.nodes[0]?.name;
+    if (first && recovered(nodes, first)) {
+      return { pair: summary, recovered: true, steps: [], reports: [] };
+    }
+    try {
+      const chosen = choosePair(nodes, undefined);
+      return { pair: summary, recovered: false, ...chosen, steps: steps(chosen, []), reports };
+    } catch (err) {
+      return { pair: summary, recovered: false, steps: [], reports, error: (err as Error).message };
+    }
   }
 
   app.get("/ui/api/recover", async (req, reply) => {

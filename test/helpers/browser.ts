@@ -3,8 +3,9 @@
  * headless browser with a fresh profile, and every console message, page error and CSP
  * violation of its pages collected.
  */
+import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
-import { tempDir } from "./processes.js";
+import { ROOT, tempDir } from "./processes.js";
 
 /** Where Debian installs chromium. */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -65,4 +66,26 @@ export async function startBrowser(args: string[] = []): Promise<TestBrowser> {
       remove();
     },
   };
+}
+
+/** Where the screenshots shown in docs/ui.md live. */
+export const SCREENSHOTS = join(ROOT, "docs/ui");
+
+/**
+ * Takes a screenshot of `page` (a page that cannot be drawn fails the test) and writes it to
+ * `docs/ui/NAME` only when `TANDEM_UPDATE_SCREENSHOTS=1`, so that a test run leaves the
+ * checkout as it found it.
+ *
+ * @example
+ * ```ts
+ * await screenshot(page, "pair.png", { fullPage: true });
+ * ```
+ */
+export async function screenshot(
+  page: Page,
+  name: string,
+  options: { fullPage?: boolean } = {},
+): Promise<Buffer> {
+  const path = process.env.TANDEM_UPDATE_SCREENSHOTS === "1" ? join(SCREENSHOTS, name) : undefined;
+  return page.screenshot({ ...options, path });
 }

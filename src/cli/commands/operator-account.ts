@@ -4,8 +4,9 @@
  * the first line of standard input with `--password-stdin`.
  */
 import type { Command } from "commander";
+import { OPERATOR_NAME_PATTERN } from "../../config/ui-schema.js";
 import { UsageError } from "../../errors.js";
-import { hashPassword } from "../../ui/index.js";
+import { hashPassword, SCRYPT_PARAMS } from "../../ui/index.js";
 
 /** Shortest password accepted. */
 const MIN_LENGTH = 8;
@@ -21,10 +22,10 @@ export function registerOperatorAccount(program: Command): void {
     .option("--password-stdin", "read the password from the first line of standard input")
     .addHelpText(
       "after",
-      '\nPaste the printed line under "operators:" in the configuration of both nodes and restart\nor reload the agents. The hash is scrypt (N=32768, r=8, p=1) with a random salt; the\npassword itself is never stored.\nExit codes: 0 printed, 2 bad usage (bad name, passwords differ, too short, no terminal).',
+      `\nPaste the printed line under "operators:" in the configuration of both nodes and restart\nor reload the agents. The hash is scrypt (N=${SCRYPT_PARAMS.N}, r=${SCRYPT_PARAMS.r}, p=${SCRYPT_PARAMS.p}) with a random salt; the\npassword itself is never stored.\nExit codes: 0 printed, 2 bad usage (bad name, passwords differ, too short, no terminal).`,
     )
     .action(async (name: string, opts: { passwordStdin?: boolean }) => {
-      if (!/^[A-Za-z0-9._-]{1,63}$/.test(name)) {
+      if (!OPERATOR_NAME_PATTERN.test(name)) {
         throw new UsageError(
           `operator name "${name}" must be letters, digits, '.', '_' or '-' (at most 63)`,
         );

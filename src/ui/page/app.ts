@@ -143,19 +143,15 @@ function draw(own: Status, clients: Clients | null, pair: PairDoc): void {
   const canAct = session.pair && session.operator !== null;
   document.getElementById("operate")?.toggleAttribute("hidden", !canAct);
   if (!canAct) return;
-  const focused = document.activeElement?.getAttribute("data-action")
-    ? document.activeElement
-    : null;
-  const key = focused
-    ? `${focused.getAttribute("data-action")}|${focused.getAttribute("data-node") ?? ""}`
-    : null;
+  // Redrawing replaces the buttons: the one that had the focus gets it back.
+  const action = document.activeElement?.getAttribute("data-action");
+  const node = document.activeElement?.getAttribute("data-node");
   fill(
     "action-buttons",
     actionButtons(cards, () => void refresh()),
   );
-  if (key) {
-    const [a, n] = key.split("|");
-    const selector = `#action-buttons button[data-action="${a}"]${n ? `[data-node="${n}"]` : ""}`;
+  if (action) {
+    const selector = `#action-buttons button[data-action="${action}"]${node ? `[data-node="${node}"]` : ""}`;
     (document.querySelector(selector) as HTMLElement | null)?.focus();
   }
 }

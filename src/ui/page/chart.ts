@@ -51,29 +51,23 @@ export function hourChart(queue: string, rows: HourBar[]): SVGElement {
   root.append(
     svg("line", { x1: left, y1: hgt - bottom, x2: w, y2: hgt - bottom, class: "axis-line" }),
   );
+  /** One bar of an hour; `x` is where the bar starts. */
+  const bar = (r: HourBar, kind: "offered" | "answered", x: number) => {
+    const rect = svg("rect", {
+      x,
+      y: y(r[kind]),
+      width: slot / 2 - 2,
+      height: hgt - bottom - y(r[kind]),
+      class: `bar ${kind}`,
+      "data-hour": r.hour,
+      [`data-${kind}`]: r[kind],
+    });
+    rect.append(svg("title", {}, `${r.hour}:00 ${kind} ${r[kind]}`));
+    return rect;
+  };
   for (const r of rows) {
     const x = left + r.hour * slot;
-    const offered = svg("rect", {
-      x: x + 2,
-      y: y(r.offered),
-      width: slot / 2 - 2,
-      height: hgt - bottom - y(r.offered),
-      class: "bar offered",
-      "data-hour": r.hour,
-      "data-offered": r.offered,
-    });
-    offered.append(svg("title", {}, `${r.hour}:00 offered ${r.offered}`));
-    const answered = svg("rect", {
-      x: x + slot / 2,
-      y: y(r.answered),
-      width: slot / 2 - 2,
-      height: hgt - bottom - y(r.answered),
-      class: "bar answered",
-      "data-hour": r.hour,
-      "data-answered": r.answered,
-    });
-    answered.append(svg("title", {}, `${r.hour}:00 answered ${r.answered}`));
-    root.append(offered, answered);
+    root.append(bar(r, "offered", x + 2), bar(r, "answered", x + slot / 2));
     if (r.hour % 3 === 0)
       root.append(svg("text", { x: x + 2, y: hgt - 5, class: "axis" }, String(r.hour)));
   }

@@ -21,13 +21,19 @@ export function confirmAction(title: string, what: string, extra?: HTMLElement):
     h("div", { class: "buttons" }, yes, no),
   );
   return new Promise((resolve) => {
+    // The dialog element is reused: its cancel listener goes with this question's answer.
+    const onCancel = () => finish(false);
+    const finish = (ok: boolean) => {
+      dialog.removeEventListener("cancel", onCancel);
+      resolve(ok);
+    };
     const done = (ok: boolean) => {
       dialog.close();
-      resolve(ok);
+      finish(ok);
     };
     yes.addEventListener("click", () => done(true));
     no.addEventListener("click", () => done(false));
-    dialog.addEventListener("cancel", () => resolve(false), { once: true });
+    dialog.addEventListener("cancel", onCancel);
     dialog.showModal();
     no.focus();
   });

@@ -20,11 +20,15 @@ export function h(
     if (v === undefined || v === false) continue;
     el.setAttribute(k, v === true ? "" : v);
   }
-  for (const c of children) {
-    if (c === null || c === undefined || c === false) continue;
-    el.append(typeof c === "number" ? String(c) : c);
-  }
+  el.append(...nodes(children));
   return el;
+}
+
+/** The children to insert: no empty ones, numbers as text. */
+function nodes(children: Child[]): Array<Node | string> {
+  return children
+    .filter((c): c is Node | string | number => c !== null && c !== undefined && c !== false)
+    .map((c) => (typeof c === "number" ? String(c) : c));
 }
 
 /**
@@ -38,11 +42,7 @@ export function h(
 export function fill(id: string, ...children: Child[]): void {
   const el = document.getElementById(id);
   if (!el) return;
-  el.replaceChildren(
-    ...children
-      .filter((c): c is Node | string => c !== null && c !== undefined && c !== false)
-      .map((c) => (typeof c === "number" ? String(c) : c)),
-  );
+  el.replaceChildren(...nodes(children));
 }
 
 /**
