@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { getPriority } from "node:os";
 import { describe, expect, it } from "vitest";
 import { captureLogger } from "../log/capture.test-helpers.js";
@@ -11,6 +12,19 @@ describe("raisePriority", () => {
     expect(raisePriority(target, logger)).toBe(target);
     expect(getPriority()).toBe(target);
     expect(lines.at(-1)?.msg).toBe(`scheduling priority: nice ${target}`);
+  });
+
+  it("every thread of the process gets it, not only the one that asked (the runtime's GC helpers too)", () => {
+    const { logger } = captureLogger();
+    const target = Math.min(19, getPriority() + 1);
+    raisePriority(target, logger);
+    // Read from the kernel's own per-thread record: field 19 of /proc/self/task/<tid>/stat.
+    const threads = readdirSync("/proc/self/task").map((tid) => {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+    });
+    expect(threads.length).toBeGreaterThan(1);
+    expect(new Set(threads)).toEqual(new Set([target]));
   });
 
   it("a refused raise keeps the current value and says how to grant it", () => {
