@@ -18,11 +18,13 @@
 // killed), samples with both serving and samples with none serving.
 //
 //   node bench/failover.mjs [--runs 20] [--soak-seconds 600] [--soak-only] [--no-quorum] [--no-keepalived]
+//     [--tight "interval: 50ms, timeout: 40ms"] [--soak-timers "interval: 20ms, timeout: 60ms"]
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer, request } from "node:http";
-import { setPriority, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { raisePriority } from "../dist/agent/priority.js";
 import { keepalivedMissing, keepalivedPair } from "./keepalived.mjs";
 import { freePort, until } from "./lib.mjs";
 import { hasEtcd, role, startEtcd, startPairInOrder, summary, writeConfigs } from "./pair-lib.mjs";
@@ -35,7 +37,13 @@ const ONLY_SOAK = process.argv.includes("--soak-only");
 const withQuorum = !process.argv.includes("--no-quorum") && hasEtcd();
 const withKeepalived = !process.argv.includes("--no-keepalived");
 
-const TIGHT = "heartbeat: { interval: 50ms, timeout: 40ms }";
+const str = (name, fallback) =>
+  process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback;
+// A second timer set measured beside the profile (YAML of `cluster.heartbeat`'s fields).
+const TIGHT_TIMERS = str("--tight", "interval: 50ms, timeout: 40ms");
+const TIGHT = `heartbeat: { ${TIGHT_TIMERS} }`;
+// The soak's timers: the profile's own unless given.
+const SOAK_TIMERS = str("--soak-timers", "");
 
 /** One fault on a fresh pair; returns ms from the fault to b answering 200. */
 async function tandemRun(fault, extra) {
@@ -79,60 +87,30 @@ async function series(label, runs, once) {
   return { label, runs, ...summary(times) };
 }
 
-/** An HTTP proxy that delays each request 0–20 ms and holds 5 % of them forever. */
-function faultyProxy(targetPort, stats) {
-  return createServer((req, res) => {
-    stats.total++;
-    if (Math.random() < 0.05) {
-      stats.dropped++;
-      req.resume();
-      return; // never answered: the sender's timeout counts it as a miss
-    }
-    const chunks = [];
-    req.on("data", (c) => chunks.push(c));
-    req.on("end", () => {
-      setTimeout(() => {
-        const out = request(
-          {
-            host: "127.0.0.1",
-            port: targetPort,
-            method: req.method,
-            path: req.url,
-            headers: req.headers,
-          },
-          (up) => {
-            res.writeHead(up.statusCode ?? 502, up.headers);
-            up.pipe(res);
-          },
-        );
-        out.on("error", () => res.destroy());
-        out.end(Buffer.concat(chunks));
-      }, Math.random() * 20);
-    });
-  });
-}
-
 async function soak() {
-  // The proxies stand for the network, which CPU load does not slow: give this process the
-  // agents' own priority (node.nice -10) so stress-ng starves neither.
-  try {
-    setPriority(-10);
-  } catch {
-    process.stderr.write(
-      "soak: cannot raise this process's priority (not root): the proxies compete with stress-ng\n",
-    );
-  }
+  // The sampler at the agents' own priority (node.nice -10, on every thread) so stress-ng does
+  // not make it miss samples; the proxies stand for the network and run in their own process.
+  raisePriority(-10, {
+    info: () => {},
+    warn: (_o, m) => process.stderr.write(`soak: ${m}: the sampler competes with stress-ng\n`),
+  });
   const dir = mkdtempSync(join(tmpdir(), "tandem-soak-"));
   const ports = { a: await freePort(), b: await freePort() };
-  const stats = { total: 0, dropped: 0 };
-  const proxies = { a: faultyProxy(ports.a, stats), b: faultyProxy(ports.b, stats) };
-  await Promise.all(
-    Object.values(proxies).map((p) => new Promise((r) => p.listen(0, "127.0.0.1", r))),
+  const proxy = spawn(
+    process.execPath,
+    [join(import.meta.dirname, "soak-proxy.mjs"), ports.a, ports.b],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
   );
-  writeConfigs(dir, ports, {
-    a: `http://127.0.0.1:${proxies.a.address().port}`,
-    b: `http://127.0.0.1:${proxies.b.address().port}`,
-  });
+  const proxyLines = createInterface({ input: proxy.stdout })[Symbol.asyncIterator]();
+  const proxied = JSON.parse((await proxyLines.next()).value);
+  writeConfigs(
+    dir,
+    ports,
+    { a: `http://127.0.0.1:${proxied.a}`, b: `http://127.0.0.1:${proxied.b}` },
+    SOAK_TIMERS ? `  heartbeat: { ${SOAK_TIMERS} }\n` : "",
+  );
   const hasStress = spawnSync("sh", ["-c", "command -v stress-ng"]).status === 0;
   let stress = null;
   let pair = null;
@@ -172,6 +150,8 @@ async function soak() {
     const takeovers = lines.filter(
       (l) => l.includes('"event":"takeover"') && !l.includes("STARTING →"),
     ).length;
+    proxy.kill("SIGTERM");
+    const stats = JSON.parse((await proxyLines.next()).value);
     return {
       ...counts,
       takeovers,
@@ -183,7 +163,7 @@ async function soak() {
   } finally {
     stress?.kill("SIGKILL");
     pair?.kill();
-    for (const p of Object.values(proxies)) p.close();
+    proxy.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -205,7 +185,7 @@ async function failoverTable() {
   }
   for (const [name, extra] of [
     ["tandem fast", ""],
-    ["tandem fast, interval 50ms timeout 40ms", `  ${TIGHT}\n`],
+    [`tandem fast, ${TIGHT_TIMERS}`, `  ${TIGHT}\n`],
   ]) {
     rows.push(await series(`${name}, process death`, RUNS, () => tandemRun("kill", extra)));
     rows.push(await series(`${name}, host death`, RUNS, () => tandemRun("stop", extra)));
@@ -259,7 +239,7 @@ if (!ONLY_SOAK) await failoverTable();
 if (SOAK_SECONDS > 0) {
   const s = await soak();
   console.log(
-    `soak ${SOAK_SECONDS} s, fast profile, ${s.hasStress ? "stress-ng --cpu 2 saturating both cores" : "no stress-ng (cores not saturated)"}, heartbeats through proxies: 0–20 ms jitter, 5 % held past the timeout`,
+    `soak ${SOAK_SECONDS} s, fast profile${SOAK_TIMERS ? ` with ${SOAK_TIMERS}` : ""}, ${s.hasStress ? "stress-ng --cpu 2 saturating both cores" : "no stress-ng (cores not saturated)"}, heartbeats through proxies: 0–20 ms jitter, 5 % held past the timeout`,
   );
   console.log(
     `  heartbeats ${s.heartbeats}, held ${s.dropped}; samples ${s.samples}: takeovers ${s.takeovers}, both serving ${s.both}, none serving ${s.none}  (target 0, 0, 0)`,

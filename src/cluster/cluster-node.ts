@@ -91,7 +91,10 @@ export interface ClusterNodeOptions {
 export class ClusterNode extends EventEmitter {
   #state: EngineState;
   readonly #clients = new Map<string, PeerClient>();
-  readonly #inFlight = new Set<string>();
+  /** Heartbeats in flight per peer: beats overlap when the timeout is longer than the interval. */
+  readonly #inFlight = new Map<string, number>();
+  /** At most this many beats in flight per peer (the timeout covers that many intervals, plus one). */
+  readonly #maxInFlight: number;
   readonly #stateFile: StateFile;
   readonly #failoverLog: FailoverLog;
   readonly #logger: Logger;
@@ -136,7 +139,8 @@ export class ClusterNode extends EventEmitter {
           },
         })
       : null;
-    const timeoutMs = state.options.heartbeat.timeoutMs;
+    const { timeoutMs, intervalMs } = state.options.heartbeat;
+    this.#maxInFlight = Math.ceil(timeoutMs / intervalMs) + 1;
     for (const node of options.cluster.nodes) {
       if (node.name === options.selfName) continue;
       const client: PeerClient = new PeerClient({
@@ -145,6 +149,8 @@ export class ClusterNode extends EventEmitter {
         peerName: node.name,
         secret: this.#secret,
         timeoutMs,
+        // Overlapping beats plus a fence request, each on its own connection.
+        maxSockets: this.#maxInFlight + 1,
         ...options.tls,
         // The peer's kernel closes our kept-alive connection the instant its agent dies: ask
         // at once instead of at the next beat (an alive peer just answers one extra beat).
@@ -273,9 +279,12 @@ export class ClusterNode extends EventEmitter {
   }
 
   async #heartbeat(name: string, client: PeerClient): Promise<void> {
-    // A beat still in flight has its own timeout; starting another would count one outage twice.
-    if (this.#inFlight.has(name)) return;
-    this.#inFlight.add(name);
+    // One beat leaves every interval whatever happened to the last one: each has its own timeout,
+    // and the engine counts a timed-out beat as a miss only if nothing newer was heard since it
+    // left, so overlapping beats never count one outage twice. The cap bounds a dead peer's cost.
+    const inFlight = this.#inFlight.get(name) ?? 0;
+    if (inFlight >= this.#maxInFlight) return;
+    this.#inFlight.set(name, inFlight + 1);
     try {
       // The view carries the term: a term not yet on disk is not shown to the peer.
       const mine = await this.#savedView();
@@ -315,7 +324,7 @@ export class ClusterNode extends EventEmitter {
         this.#beatSoon(name, client, REFUSED_RETRY_MS);
       }
     } finally {
-      this.#inFlight.delete(name);
+      this.#inFlight.set(name, (this.#inFlight.get(name) ?? 1) - 1);
     }
   }
 

@@ -33,6 +33,9 @@ export interface FailoverDelay {
   warnings: string[];
 }
 
+/** The shortest silence worth a takeover: GC pauses and CPU contention stall a process for tens of ms. */
+const MIN_SILENCE_MS = 100;
+
 /**
  * Computes the typical and worst-case failover delay (the load balancer's when it is slower).
  *
@@ -48,9 +51,12 @@ export function expectedFailoverDelay(
 ): FailoverDelay {
   const warnings: string[] = [];
   const agents = worstOf(heartbeat);
-  if (heartbeat.timeoutMs >= heartbeat.intervalMs) {
+  // Beats may overlap (a timeout longer than the interval is fine: only silence counts), but a
+  // peer silent for less than a scheduling stall is not dead, only busy.
+  const silenceMs = (heartbeat.fall - 1) * heartbeat.intervalMs + heartbeat.timeoutMs;
+  if (silenceMs < MIN_SILENCE_MS) {
     warnings.push(
-      `heartbeat timeout ${heartbeat.timeoutMs} ms is not below the interval ${heartbeat.intervalMs} ms: heartbeats overlap and a slow peer counts as more than one miss per interval`,
+      `a peer silent for ${silenceMs} ms ((fall − 1) × interval + timeout) is counted lost: a loaded machine stalls a process that long; keep at least ${MIN_SILENCE_MS} ms`,
     );
   }
   if (heartbeat.fall === 1) {

@@ -191,7 +191,8 @@ function adoptTerm(d: Draft, view: PeerView): void {
 }
 
 /**
- * Records one missed heartbeat; `fall` in a row and the peer is lost.
+ * Records one missed heartbeat; `fall` in a row and the peer is lost. A miss for a beat sent
+ * before the peer was last heard from is stale and changes nothing.
  *
  * @example
  * ```ts
@@ -202,6 +203,11 @@ export function observeMiss(d: Draft, peer: string, error: string, sentAt?: numb
   const s = d.s;
   const p = s.peers[peer];
   if (!p) return;
+  // Beats overlap (one leaves every interval, each with its own timeout): a beat that timed out
+  // after something newer was heard from the peer says nothing about the peer now. Only beats
+  // that got no answer while nothing else was heard either make up `fall` misses in a row, so
+  // the peer is lost after `(fall − 1) × interval + timeout` of silence, however many are lost.
+  if (sentAt !== undefined && p.heardAt !== null && p.heardAt >= sentAt) return;
   p.misses += 1;
   p.answersInRow = 0;
   p.lastError = error;

@@ -611,3 +611,39 @@ describe("persist before serving", () => {
     expect(types).toContain("runHook");
   });
 });
+
+describe("heartbeat loss: only silence counts", () => {
+  it("a beat that times out after something newer was heard from the peer is not a miss", () => {
+    const sim = settledPair();
+    const heardAt = sim.state("a").peers.b?.heardAt ?? 0;
+    sim.input("a", { type: "heartbeatFailed", peer: "b", error: "timeout", sentAt: heardAt - 1 });
+    expect(sim.state("a").peers.b?.misses).toBe(0);
+    sim.input("a", { type: "heartbeatFailed", peer: "b", error: "timeout", sentAt: heardAt + 1 });
+    expect(sim.state("a").peers.b?.misses).toBe(1);
+  });
+
+  // keepalived's advert_int 0.05 budget with beats overlapping: one leaves every 20 ms, each
+  // waits 60 ms, so three of them are always in flight.
+  const tight = { heartbeat: { intervalMs: 20, timeoutMs: 60, fall: 3, rise: 3 } };
+
+  it("with overlapping beats and 5 % loss both ways, ten minutes pass without a lost peer", () => {
+    const sim = settledPair(tight, { dropRate: 0.05, seed: 7 });
+    const t0 = sim.t;
+    sim.runFor(600_000);
+    for (const n of ["a", "b"]) expect(sim.logs(n).join("\n")).not.toContain("unreachable");
+    expect(sim.trace.filter((e) => e.t >= t0 && e.effect.type === "setMode")).toEqual([]);
+  });
+
+  it("a silent active is lost within (fall − 1) × interval + timeout + interval of its last answer", () => {
+    const sim = settledPair(tight);
+    sim.freeze("a", 5000);
+    const frozenAt = sim.t;
+    sim.runFor(200);
+    const lost = sim.trace.find(
+      (e) => e.node === "b" && e.effect.type === "log" && e.effect.message.includes("unreachable"),
+    );
+    expect(lost?.t).toBeDefined();
+    expect((lost?.t ?? 0) - frozenAt).toBeLessThanOrEqual(2 * 20 + 60 + 20);
+    expect(sim.serving("b")).toBe(true);
+  });
+});

@@ -389,9 +389,11 @@ export class Sim {
     const dst = this.node(to);
     const epoch = src.epoch;
     const { timeoutMs } = src.options.heartbeat;
+    const sentAt = this.t;
     const fail = (error: string, after: number) =>
       this.at(this.t + after, () => {
-        if (src.epoch === epoch) this.deliver(from, { type: "heartbeatFailed", peer: to, error });
+        if (src.epoch === epoch)
+          this.deliver(from, { type: "heartbeatFailed", peer: to, error, sentAt });
       });
     const view = viewOf(src.state, this.t + src.wallSkewMs);
     if (!this.linked(from, to) || this.random() < this.dropRate) {
@@ -402,19 +404,19 @@ export class Sim {
       dst.inbox.push({ type: "heartbeatReceived", from: view });
       fail("timeout", timeoutMs);
     } else {
-      this.at(this.t + this.latency, () => this.answer(from, to, view, epoch));
+      this.at(this.t + this.latency, () => this.answer(from, to, view, epoch, sentAt));
     }
   }
 
   /** The peer handles the heartbeat and answers with its own view. */
-  private answer(from: string, to: string, request: PeerView, epoch: number): void {
+  private answer(from: string, to: string, request: PeerView, epoch: number, sentAt: number): void {
     const src = this.node(from);
     const dst = this.node(to);
     const { timeoutMs } = src.options.heartbeat;
     const failLater = () =>
       this.at(this.t + timeoutMs - this.latency, () => {
         if (src.epoch === epoch)
-          this.deliver(from, { type: "heartbeatFailed", peer: to, error: "timeout" });
+          this.deliver(from, { type: "heartbeatFailed", peer: to, error: "timeout", sentAt });
       });
     if (!dst.alive || dst.frozenUntil !== null || !this.linked(from, to)) {
       failLater();
@@ -436,8 +438,8 @@ export class Sim {
       this.deliver(
         from,
         this.linked(from, to)
-          ? { type: "heartbeatReply", peer: to, view, localWallClockMs: wall }
-          : { type: "heartbeatFailed", peer: to, error: "timeout" },
+          ? { type: "heartbeatReply", peer: to, view, localWallClockMs: wall, sentAt }
+          : { type: "heartbeatFailed", peer: to, error: "timeout", sentAt },
       );
     });
   }

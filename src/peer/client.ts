@@ -43,6 +43,8 @@ export interface PeerClientOptions {
   key?: string;
   /** Accept any certificate from an `https` peer (the HMAC still authenticates it). @default false */
   insecure?: boolean;
+  /** Most connections open to the peer at once (overlapping heartbeats, a fence request). @default 2 */
+  maxSockets?: number;
   /** Largest reply body accepted, in bytes. @default 65536 */
   maxReplyBytes?: number;
   /**
@@ -135,8 +137,9 @@ export class PeerClient {
     }
     this.#options = options;
     this.#base = base;
-    // Two sockets so a fence request is not queued behind a heartbeat that is timing out.
-    const pool = { keepAlive: true, maxSockets: 2, maxFreeSockets: 2, scheduling: "lifo" as const };
+    // Enough sockets that a fence request is not queued behind heartbeats that are timing out.
+    const maxSockets = options.maxSockets ?? 2;
+    const pool = { keepAlive: true, maxSockets, maxFreeSockets: 2, scheduling: "lifo" as const };
     if (base.protocol === "https:") {
       this.#agent = new HttpsAgent({
         ...pool,
