@@ -5,7 +5,7 @@
 import { hostname } from "node:os";
 import { setImmediate } from "node:timers/promises";
 import { QueueLogMalformedError } from "../errors.js";
-import { EventRows } from "../store/bulk.js";
+import { CallRows, EventRows } from "../store/bulk.js";
 import { copySafe } from "../store/copy.js";
 import type { Store } from "../store/open.js";
 import { commitBatch, type LoadBatch, type LocatedMalformed } from "../store/write.js";
@@ -124,12 +124,14 @@ export async function loadStream(
     await settle();
     if (events.count === 0 && malformed.length === 0 && !final) return;
     const last = events.lastTime;
+    const inserted = new CallRows(ctx.store.dialect !== "sqlite");
+    const { updated } = ctx.deriver.takeChanged(inserted);
     const batch: Omit<LoadBatch, "expected"> = {
       partition: ctx.partition,
       file: { key: file.key, path: file.path, dev: file.dev, ino: file.ino },
       events,
       malformed,
-      calls: ctx.deriver.takeChanged(),
+      calls: { inserted, updated },
       sessions: ctx.sessions.takeChanged(),
       checkpoint,
       complete: final && complete,

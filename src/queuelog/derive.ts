@@ -21,6 +21,11 @@ export interface ChangedCalls {
   updated: CallRow[];
 }
 
+/** Takes the calls no earlier batch stored as they are now (encoding or copying them). */
+export interface CallSink {
+  add(row: CallRow): void;
+}
+
 /** Verbs after which the call counts as answered and ended normally. */
 const TALK_ENDS = new Set(["COMPLETECALLER", "COMPLETEAGENT"]);
 const TRANSFERS = new Set(["TRANSFER", "BLINDTRANSFER", "ATTENDEDTRANSFER"]);
@@ -70,14 +75,17 @@ export class CallDeriver {
 
   /**
    * The rows changed since the last call, each once, as copies (the loader keeps parsing the
-   * next batch while this one commits, and open calls keep changing), and forgets them.
+   * next batch while this one commits, and open calls keep changing), and forgets them. With
+   * `inserted`, the rows no earlier batch stored go to it instead, as they are now, and the
+   * result's `inserted` stays empty.
    */
-  takeChanged(): ChangedCalls {
+  takeChanged(inserted?: CallSink): ChangedCalls {
     const out: ChangedCalls = { inserted: [], updated: [] };
     for (const row of this.#changed) {
       if (this.#stored.has(row)) out.updated.push({ ...row });
       else {
-        out.inserted.push({ ...row });
+        if (inserted !== undefined) inserted.add(row);
+        else out.inserted.push({ ...row });
         this.#stored.add(row);
       }
     }
