@@ -237,7 +237,7 @@ export async function loadStream(
           }
           ctx.deriver.apply(r, file.key, off);
           ctx.sessions.apply(r, file.key, off);
-          events.add(off, r, plain, b.ascii, from, to);
+          events.add(off, r, plain, b.ascii);
         }
         seen++;
         checkpoint = b.offsets[i + 1] as number;

@@ -5,8 +5,7 @@
  * bytes, so most lines never get an event object, a data array or most of their field strings
  * (which the garbage collector would otherwise have to sweep up by the hundred thousand).
  */
-import type { QueueLogEvent } from "./event.js";
-import { type LinePositions, scanRange } from "./parse.js";
+import { type LineInText, scanRange } from "./parse.js";
 
 /**
  * One line at a time, as a {@link QueueLogEvent} whose fields are read where the line lies.
@@ -21,7 +20,7 @@ import { type LinePositions, scanRange } from "./parse.js";
  * v.data; // ["", "555", "1"]
  * ```
  */
-export class LineView implements QueueLogEvent, LinePositions {
+export class LineView implements LineInText {
   p1 = -1;
   p2 = -1;
   p3 = -1;
@@ -30,8 +29,12 @@ export class LineView implements QueueLogEvent, LinePositions {
   time = 0;
   /** Event name (the same string for every line with the same one, when it can be). */
   verb = "";
-  #s = "";
-  #end = 0;
+  /** The text holding the line. */
+  text = "";
+  /** Where the line starts in {@link LineView.text}. */
+  start = 0;
+  /** Where the line ends (its newline, or the end of the text). */
+  end = 0;
   #callid: string | undefined;
   #queue: string | undefined;
   #agent: string | undefined;
@@ -44,8 +47,9 @@ export class LineView implements QueueLogEvent, LinePositions {
   parse(s: string, start: number, end: number, now?: number, clean = false): string | undefined {
     const reason = scanRange(s, start, end, now, clean, this);
     if (reason !== undefined) return reason;
-    this.#s = s;
-    this.#end = end;
+    this.text = s;
+    this.start = start;
+    this.end = end;
     this.#callid = undefined;
     this.#queue = undefined;
     this.#agent = undefined;
@@ -55,22 +59,22 @@ export class LineView implements QueueLogEvent, LinePositions {
   }
 
   get callid(): string {
-    this.#callid ??= this.#s.slice(this.p1 + 1, this.p2);
+    this.#callid ??= this.text.slice(this.p1 + 1, this.p2);
     return this.#callid;
   }
 
   get queue(): string {
-    this.#queue ??= this.#s.slice(this.p2 + 1, this.p3);
+    this.#queue ??= this.text.slice(this.p2 + 1, this.p3);
     return this.#queue;
   }
 
   get agent(): string {
-    this.#agent ??= this.#s.slice(this.p3 + 1, this.p4);
+    this.#agent ??= this.text.slice(this.p3 + 1, this.p4);
     return this.#agent;
   }
 
   get data(): string[] {
-    this.#data ??= this.p5 < 0 ? [] : this.#s.slice(this.p5 + 1, this.#end).split("|");
+    this.#data ??= this.p5 < 0 ? [] : this.text.slice(this.p5 + 1, this.end).split("|");
     return this.#data;
   }
 }

@@ -98,6 +98,13 @@ export interface LinePositions {
   time: number;
 }
 
+/** A parsed line where it lies: the text that holds it, its range, and where its fields are. */
+export interface LineInText extends QueueLogEvent, LinePositions {
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+}
+
 const scratch: LinePositions = { p1: -1, p2: -1, p3: -1, p4: -1, p5: -1, time: 0 };
 
 /**

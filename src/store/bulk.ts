@@ -7,10 +7,11 @@
  */
 import type BetterSqlite3 from "better-sqlite3";
 import type pg from "pg";
-import type { QueueLogEvent } from "../queuelog/event.js";
+import type { LineInText } from "../queuelog/parse.js";
 import { copyField, copyFrom } from "./copy.js";
 import { CopyText } from "./copy-text.js";
-import type { CallTable, EventTable } from "./schema.js";
+import { EventRanges } from "./event-ranges.js";
+import type { CallTable } from "./schema.js";
 
 /** The columns of `qlog_events` in the order of {@link EventRows}' COPY text. */
 export const EVENT_COLS = [
@@ -87,56 +88,57 @@ export class EventRows {
   count = 0;
   /** Time of the last line added. */
   lastTime: number | undefined;
-  /** The rows (SQLite only). */
-  readonly rows: EventTable[] = [];
+  /** The lines by position (SQLite only). */
+  readonly ranges: EventRanges | undefined;
   readonly #copy: CopyText | undefined;
-  readonly #partition: string;
-  readonly #fileKey: string;
   readonly #head: Buffer;
 
   /**
    * @param copy true for PostgreSQL and MySQL (COPY text, which `LOAD DATA` reads too), false
-   *   for SQLite (row objects)
+   *   for SQLite (lines by position, rows made as they are inserted)
    */
-  constructor(copy: boolean, partition: string, fileKey: string) {
+  constructor(
+    copy: boolean,
+    readonly partition: string,
+    readonly fileKey: string,
+  ) {
     this.#copy = copy ? new CopyText() : undefined;
-    this.#partition = partition;
-    this.#fileKey = fileKey;
+    this.ranges = copy ? undefined : new EventRanges();
     this.#head = Buffer.from(`${copyField(partition)}\t${copyField(fileKey)}\t`, "utf8");
   }
 
   /**
-   * Adds the line at byte `off`. With `ascii` (the line's own bytes, `ascii[start, end)`, all
+   * Adds the line at byte `off`. With `ascii` (the bytes `line.text` was decoded from, all
    * ASCII) and `plain` (no field holds a character COPY must escape, see {@link copySafe}),
-   * those bytes are copied into the row instead of encoding its fields again: the loader's
-   * largest cost after parsing was building and encoding this text.
+   * the line's bytes are copied into the row instead of encoding its fields again: the
+   * loader's largest cost after parsing was building and encoding this text.
    */
-  add(off: number, e: QueueLogEvent, plain: boolean, ascii?: Buffer, start = 0, end = 0): void {
+  add(off: number, line: LineInText, plain: boolean, ascii?: Buffer): void {
     this.count++;
-    this.lastTime = e.time;
+    this.lastTime = line.time;
     const t = this.#copy;
     if (t === undefined) {
-      this.rows.push(eventRow(this.#partition, this.#fileKey, off, e));
+      this.ranges?.add(off, line);
       return;
     }
     if (plain && ascii !== undefined) {
-      this.#addBytes(t, off, ascii, start, end);
+      this.#addBytes(t, off, ascii, line.start, line.end);
       return;
     }
-    const d = e.data;
+    const d = line.data;
     const n = d.length;
     t.bytes(this.#head);
     t.int(off);
     t.tab();
-    t.int(e.time);
+    t.int(line.time);
     t.tab();
-    t.text(e.callid);
+    t.text(line.callid);
     t.tab();
-    t.text(e.queue);
+    t.text(line.queue);
     t.tab();
-    t.text(e.agent);
+    t.text(line.agent);
     t.tab();
-    t.text(e.verb);
+    t.text(line.verb);
     for (let i = 0; i < 4; i++) {
       t.tab();
       if (i < n) t.text(d[i] as string);
@@ -178,26 +180,6 @@ export class EventRows {
   }
 }
 
-function eventRow(partition: string, fileKey: string, off: number, e: QueueLogEvent): EventTable {
-  const d = e.data;
-  return {
-    partition,
-    file_key: fileKey,
-    off,
-    time: e.time,
-    callid: e.callid,
-    queue: e.queue,
-    agent: e.agent,
-    verb: e.verb,
-    data1: d[0] ?? "",
-    data2: d[1] ?? "",
-    data3: d[2] ?? "",
-    data4: d[3] ?? "",
-    data5: d.length > 4 ? d.slice(4).join("|") : "",
-    nf: d.length,
-  };
-}
-
 /**
  * Call rows no earlier batch stored, as the store will write them: COPY text (PostgreSQL,
  * MariaDB/MySQL), encoded when the batch is cut, or copies of the rows (SQLite). Either way
@@ -221,7 +203,8 @@ export class CallRows {
     this.count++;
     const t = this.#copy;
     if (t === undefined) {
-      this.rows.push({ ...r });
+      // A call that ended never changes again: only an open one needs a copy.
+      this.rows.push(r.end_time === null ? { ...r } : r);
       return;
     }
     // Column by column, in CALL_COLS order.
@@ -345,9 +328,9 @@ function statements(db: BetterSqlite3.Database) {
 }
 
 /** SQLite form of {@link copyEventsPg}; must run inside the store's open transaction. */
-export function bulkEventsSqlite(db: BetterSqlite3.Database, rows: EventTable[]): void {
+export function bulkEventsSqlite(db: BetterSqlite3.Database, rows: EventRows): void {
   const st = statements(db).events;
-  for (const r of rows) st.run(r);
+  rows.ranges?.forEach(rows.partition, rows.fileKey, (r) => st.run(r));
 }
 
 /**

@@ -79,7 +79,7 @@ export async function commitBatch(store: Store, b: LoadBatch): Promise<void> {
       Number((await trx.executeQuery(q.compile())).numAffectedRows ?? 0);
     await writeMeta(store, run, b);
     if (sqlite !== undefined) {
-      bulkEventsSqlite(sqlite, b.events.rows);
+      bulkEventsSqlite(sqlite, b.events);
       bulkCallsSqlite(sqlite, b.calls.inserted.rows);
       bulkCallsSqlite(sqlite, b.calls.updated);
     }
