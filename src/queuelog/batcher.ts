@@ -5,14 +5,15 @@
 import { hostname } from "node:os";
 import { setImmediate } from "node:timers/promises";
 import { QueueLogMalformedError } from "../errors.js";
-import { EventRows } from "../store/bulk.js";
+import { CallRows, EventRows } from "../store/bulk.js";
 import { copySafe } from "../store/copy.js";
 import type { Store } from "../store/open.js";
 import { commitBatch, type LoadBatch, type LocatedMalformed } from "../store/write.js";
 import type { CallDeriver } from "./derive.js";
 import type { FileIdentity } from "./identity.js";
+import { LineView } from "./line-view.js";
 import { LineSplitter } from "./lines.js";
-import { hasControl, isMalformed, parseRange } from "./parse.js";
+import { hasControl } from "./parse.js";
 import type { SessionDeriver } from "./sessions.js";
 import type { ChunkSource } from "./sources.js";
 
@@ -91,8 +92,12 @@ export async function loadStream(
   complete: boolean,
 ): Promise<number> {
   const splitter = new LineSplitter(offset);
-  const rows = () => new EventRows(ctx.store.dialect !== "sqlite", ctx.partition, file.key);
+  const copy = ctx.store.dialect !== "sqlite";
+  const rows = () => new EventRows(copy, ctx.partition, file.key);
   let events = rows();
+  // The calls the batch being parsed stores; those that end go here as they end.
+  let calls = new CallRows(copy);
+  ctx.deriver.sendEndedTo(calls);
   let malformed: LocatedMalformed[] = [];
   let checkpoint = offset;
   // Shape check only for a file read from its start: a resumed file already proved itself.
@@ -103,6 +108,8 @@ export async function loadStream(
   let jumps = 0;
   // Lines of the batch being parsed that were decoded as Latin-1.
   let latin1 = 0;
+  // Every line is parsed into this one view; the derivations cut out only the fields they use.
+  const r = new LineView();
   const nowSec = () => Math.floor(ctx.now() / 1000);
   // Lines per batch: `batchLines` at first, doubling each time a batch fills up before the
   // source runs dry (the loader is catching up on a backlog), since per-transaction costs
@@ -124,12 +131,14 @@ export async function loadStream(
     await settle();
     if (events.count === 0 && malformed.length === 0 && !final) return;
     const last = events.lastTime;
+    const inserted = calls;
+    const { updated } = ctx.deriver.takeChanged(inserted);
     const batch: Omit<LoadBatch, "expected"> = {
       partition: ctx.partition,
       file: { key: file.key, path: file.path, dev: file.dev, ino: file.ino },
       events,
       malformed,
-      calls: ctx.deriver.takeChanged(),
+      calls: { inserted, updated },
       sessions: ctx.sessions.takeChanged(),
       checkpoint,
       complete: final && complete,
@@ -148,6 +157,8 @@ export async function loadStream(
     };
     const recoded = latin1;
     events = rows();
+    calls = new CallRows(copy);
+    ctx.deriver.sendEndedTo(calls);
     malformed = [];
     latin1 = 0;
     const commit = async (): Promise<void> => {
@@ -173,76 +184,79 @@ export async function loadStream(
       `${file.path} is not a queue_log: none of its first ${seen} line(s) has the form epoch|callid|queue|agent|event (line 1: ${firstReason})`,
     );
 
-  for (;;) {
-    let chunk: Buffer | null;
-    try {
-      chunk = await source.read();
-    } catch (e) {
-      // A truncated .gz: keep the complete lines before the cut, then report it.
-      if (!shapeUnknown) await flush(false);
-      await settle();
-      throw e;
-    }
-    if (chunk === null) break;
-    const now = nowSec();
-    const b = splitter.cut(chunk);
-    const plain = copySafe(b.text);
-    const clean = !hasControl(b.text);
-    for (let i = 0; i < b.count; i++) {
-      const off = b.offsets[i] as number;
-      const bad = b.bad?.get(i);
-      const r =
-        bad === undefined
-          ? parseRange(b.text, b.from[i] as number, b.to[i] as number, now, clean)
-          : { reason: bad };
-      if (isMalformed(r)) {
-        if (seen === 0) firstReason = r.reason;
-        malformed.push({ off, reason: r.reason, raw: b.text.slice(b.from[i], b.to[i]) });
-      } else {
-        if (prevTime > r.time) {
-          ctx.stats.outOfOrder++;
-          // Asterisk's threads can swap lines within a second or two; only big jumps are news,
-          // and only the first few of them, so a badly stamped file does not flood the log.
-          if (prevTime - r.time > 60 && ++jumps <= 5) {
-            ctx.notice({
-              level: "warn",
-              message: `${file.path} offset ${off}: timestamp ${r.time} is ${prevTime - r.time} s earlier than the line before it; kept in file order`,
-            });
-          }
-        }
-        prevTime = r.time;
-        shapeUnknown = false;
-        if (b.latin1?.has(i) === true) {
-          latin1++;
-          // Named for the first few lines of a file only, so a file written in Latin-1
-          // throughout does not flood the log.
-          const named = (ctx.latin1Named.get(file.key) ?? 0) + 1;
-          ctx.latin1Named.set(file.key, named);
-          if (named <= 3) {
-            ctx.notice({
-              level: "warn",
-              message: `${file.path} offset ${off}: line is not valid UTF-8; loaded decoded as Latin-1 (ISO-8859-1)${named === 3 ? "; further such lines of this file are only counted" : ""}`,
-            });
-          }
-        }
-        ctx.deriver.apply(r, file.key, off);
-        ctx.sessions.apply(r, file.key, off);
-        events.add(off, r, plain, b.ascii, b.from[i] as number, b.to[i] as number);
+  try {
+    for (;;) {
+      let chunk: Buffer | null;
+      try {
+        chunk = await source.read();
+      } catch (e) {
+        // A truncated .gz: keep the complete lines before the cut, then report it.
+        if (!shapeUnknown) await flush(false);
+        await settle();
+        throw e;
       }
-      seen++;
-      checkpoint = b.offsets[i + 1] as number;
-      if (shapeUnknown && seen >= SHAPE_LINES) throw notShape();
-      // Parsing is synchronous: while it runs, the replies of the commit in flight wait, and
-      // each of its statements waits for the one before. Let them through every few hundred
-      // lines, or the database idles while the next batch is parsed.
-      if (inFlight !== undefined && seen % YIELD_LINES === 0) await setImmediate();
-      if (!shapeUnknown && events.count + malformed.length >= limit) {
-        await flush(false);
-        limit = Math.min(limit * 2, ctx.batchLines * CATCH_UP_FACTOR);
+      if (chunk === null) break;
+      const now = nowSec();
+      const b = splitter.cut(chunk);
+      const plain = copySafe(b.text);
+      const clean = !hasControl(b.text);
+      for (let i = 0; i < b.count; i++) {
+        const off = b.offsets[i] as number;
+        const from = b.from[i] as number;
+        const to = b.to[i] as number;
+        const reason = b.bad?.get(i) ?? r.parse(b.text, from, to, now, clean);
+        if (reason !== undefined) {
+          if (seen === 0) firstReason = reason;
+          malformed.push({ off, reason, raw: b.text.slice(from, to) });
+        } else {
+          if (prevTime > r.time) {
+            ctx.stats.outOfOrder++;
+            // Asterisk's threads can swap lines within a second or two; only big jumps are news,
+            // and only the first few of them, so a badly stamped file does not flood the log.
+            if (prevTime - r.time > 60 && ++jumps <= 5) {
+              ctx.notice({
+                level: "warn",
+                message: `${file.path} offset ${off}: timestamp ${r.time} is ${prevTime - r.time} s earlier than the line before it; kept in file order`,
+              });
+            }
+          }
+          prevTime = r.time;
+          shapeUnknown = false;
+          if (b.latin1?.has(i) === true) {
+            latin1++;
+            // Named for the first few lines of a file only, so a file written in Latin-1
+            // throughout does not flood the log.
+            const named = (ctx.latin1Named.get(file.key) ?? 0) + 1;
+            ctx.latin1Named.set(file.key, named);
+            if (named <= 3) {
+              ctx.notice({
+                level: "warn",
+                message: `${file.path} offset ${off}: line is not valid UTF-8; loaded decoded as Latin-1 (ISO-8859-1)${named === 3 ? "; further such lines of this file are only counted" : ""}`,
+              });
+            }
+          }
+          ctx.deriver.apply(r, file.key, off);
+          ctx.sessions.apply(r, file.key, off);
+          events.add(off, r, plain, b.ascii);
+        }
+        seen++;
+        checkpoint = b.offsets[i + 1] as number;
+        if (shapeUnknown && seen >= SHAPE_LINES) throw notShape();
+        // Parsing is synchronous: while it runs, the replies of the commit in flight wait, and
+        // each of its statements waits for the one before. Let them through every few hundred
+        // lines, or the database idles while the next batch is parsed.
+        if (inFlight !== undefined && seen % YIELD_LINES === 0) await setImmediate();
+        if (!shapeUnknown && events.count + malformed.length >= limit) {
+          await flush(false);
+          limit = Math.min(limit * 2, ctx.batchLines * CATCH_UP_FACTOR);
+        }
       }
     }
+    if (shapeUnknown && seen > 0) throw notShape();
+    await flush(true);
+    return checkpoint;
+  } finally {
+    // Calls that end after this belong to the next load's batches.
+    ctx.deriver.sendEndedTo(undefined);
   }
-  if (shapeUnknown && seen > 0) throw notShape();
-  await flush(true);
-  return checkpoint;
 }

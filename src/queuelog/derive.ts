@@ -21,6 +21,11 @@ export interface ChangedCalls {
   updated: CallRow[];
 }
 
+/** Takes the calls no earlier batch stored as they are now (encoding or copying them). */
+export interface CallSink {
+  add(row: CallRow): void;
+}
+
 /** Verbs after which the call counts as answered and ended normally. */
 const TALK_ENDS = new Set(["COMPLETECALLER", "COMPLETEAGENT"]);
 const TRANSFERS = new Set(["TRANSFER", "BLINDTRANSFER", "ATTENDEDTRANSFER"]);
@@ -40,10 +45,12 @@ export class CallDeriver {
   readonly #partition: string;
   readonly #open = new Map<string, CallRow>();
   #changed = new Set<CallRow>();
-  // Rows handed to a batch before. A batch that fails ends the loader's session and the next
-  // session starts from a deriver rebuilt from the store, so "handed to a batch" means "stored"
-  // for every batch that can still commit.
-  readonly #stored = new WeakSet<CallRow>();
+  // Open rows handed to a batch before (a row that ended is never looked up again). A batch
+  // that fails ends the loader's session and the next session starts from a deriver rebuilt
+  // from the store, so "handed to a batch" means "stored" for every batch that can still
+  // commit.
+  readonly #stored = new Set<CallRow>();
+  #ended: CallSink | undefined;
 
   /** @param open the partition's calls the store still has without an end */
   constructor(partition: string, open: Iterable<CallRow>) {
@@ -52,6 +59,16 @@ export class CallDeriver {
       this.#open.set(callKey(c.callid, c.queue), c);
       this.#stored.add(c);
     }
+  }
+
+  /**
+   * From now on, a call that ends before any batch stored it goes straight to `sink` (the
+   * batch being cut), rather than waiting for {@link CallDeriver.takeChanged}: it never
+   * changes again, and rows that wait for the cut pile up for the garbage collector to trace.
+   * `undefined` stops that.
+   */
+  sendEndedTo(sink: CallSink | undefined): void {
+    this.#ended = sink;
   }
 
   /** Number of calls currently open. */
@@ -70,15 +87,21 @@ export class CallDeriver {
 
   /**
    * The rows changed since the last call, each once, as copies (the loader keeps parsing the
-   * next batch while this one commits, and open calls keep changing), and forgets them.
+   * next batch while this one commits, and open calls keep changing), and forgets them. With
+   * `inserted`, the rows no earlier batch stored go to it instead, as they are now, and the
+   * result's `inserted` stays empty.
    */
-  takeChanged(): ChangedCalls {
+  takeChanged(inserted?: CallSink): ChangedCalls {
     const out: ChangedCalls = { inserted: [], updated: [] };
     for (const row of this.#changed) {
-      if (this.#stored.has(row)) out.updated.push({ ...row });
-      else {
-        out.inserted.push({ ...row });
-        this.#stored.add(row);
+      const open = row.end_time === null;
+      if (this.#stored.has(row)) {
+        out.updated.push({ ...row });
+        if (!open) this.#stored.delete(row);
+      } else {
+        if (inserted !== undefined) inserted.add(row);
+        else out.inserted.push({ ...row });
+        if (open) this.#stored.add(row);
       }
     }
     this.#changed = new Set();
@@ -167,7 +190,10 @@ export class CallDeriver {
     call.end_verb = verb;
     if (call.connect_time === null && call.wait === null) call.wait = time - call.enter_time;
     if (call.connect_time !== null && call.talk === null) call.talk = time - call.connect_time;
-    this.#changed.add(call);
+    if (this.#ended !== undefined && !this.#stored.has(call)) {
+      this.#changed.delete(call);
+      this.#ended.add(call);
+    } else this.#changed.add(call);
   }
 }
 

@@ -11,7 +11,7 @@ import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { isTandemError, StoreUnavailableError } from "../errors.js";
-import { EventRows } from "../store/bulk.js";
+import { CallRows, EventRows } from "../store/bulk.js";
 import type { Store } from "../store/open.js";
 import { readCheckpoints, readOpenCalls, readOpenSessions } from "../store/read.js";
 import { commitBatch, writeHeartbeat } from "../store/write.js";
@@ -334,7 +334,7 @@ async function finishFromCopy(
       file: { key: file.key, path: file.path, dev: file.dev, ino: file.ino },
       events: new EventRows(ctx.store.dialect !== "sqlite", ctx.partition, file.key),
       malformed: [],
-      calls: { inserted: [], updated: [] },
+      calls: { inserted: new CallRows(ctx.store.dialect !== "sqlite"), updated: [] },
       sessions: [],
       checkpoint: off,
       expected: ctx.committed.get(file.key) ?? null,

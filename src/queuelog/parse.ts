@@ -71,6 +71,55 @@ export function parseRange(
   now?: number,
   clean = false,
 ): QueueLogEvent | MalformedLine {
+  const at = scratch;
+  const reason = scanRange(s, start, end, now, clean, at);
+  if (reason !== undefined) return { reason };
+  const { p1, p2, p3, p4, p5 } = at;
+  return {
+    time: at.time,
+    callid: s.slice(p1 + 1, p2),
+    queue: s.slice(p2 + 1, p3),
+    agent: s.slice(p3 + 1, p4),
+    verb: s.slice(p4 + 1, p5 < 0 ? end : p5),
+    data: p5 < 0 ? [] : s.slice(p5 + 1, end).split("|"),
+  };
+}
+
+/**
+ * Where a line's fields are: the indexes of its first five `|` (`p5` is -1 when the line ends
+ * at the event name) and its time.
+ */
+export interface LinePositions {
+  p1: number;
+  p2: number;
+  p3: number;
+  p4: number;
+  p5: number;
+  time: number;
+}
+
+/** A parsed line where it lies: the text that holds it, its range, and where its fields are. */
+export interface LineInText extends QueueLogEvent, LinePositions {
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+const scratch: LinePositions = { p1: -1, p2: -1, p3: -1, p4: -1, p5: -1, time: 0 };
+
+/**
+ * The checks of {@link parseRange} without cutting out any field: fills `at` with where the
+ * fields of `s.slice(start, end)` are and returns `undefined`, or returns why the line is
+ * malformed (`at` is then left as it was).
+ */
+export function scanRange(
+  s: string,
+  start: number,
+  end: number,
+  now: number | undefined,
+  clean: boolean,
+  at: LinePositions,
+): string | undefined {
   let p1 = -1;
   let p2 = -1;
   let p3 = -1;
@@ -100,7 +149,7 @@ export function parseRange(
     }
     if (control >= 0) {
       const code = s.charCodeAt(control).toString(16).padStart(2, "0");
-      return { reason: `binary data: control byte 0x${code} at column ${control - start + 1}` };
+      return `binary data: control byte 0x${code} at column ${control - start + 1}`;
     }
   }
   if (p4 < 0) {
@@ -109,36 +158,27 @@ export function parseRange(
       found = 1;
       for (let i = start; i < end; i++) if (s.charCodeAt(i) === 124) found++;
     }
-    return {
-      reason: `expected at least 5 '|'-separated fields (epoch|callid|queue|agent|event), found ${found}`,
-    };
+    return `expected at least 5 '|'-separated fields (epoch|callid|queue|agent|event), found ${found}`;
   }
   const time = parseEpoch(s, start, p1);
   if (time < 0) {
-    return {
-      reason: `timestamp ${JSON.stringify(s.slice(start, Math.min(p1, start + 40)))} is not a Unix epoch in seconds`,
-    };
+    return `timestamp ${JSON.stringify(s.slice(start, Math.min(p1, start + 40)))} is not a Unix epoch in seconds`;
   }
   const verbEnd = p5 < 0 ? end : p5;
   if (!isWord(s, p4 + 1, verbEnd)) {
-    return {
-      reason: `event name ${JSON.stringify(s.slice(p4 + 1, Math.min(verbEnd, p4 + 41)))} is not a word of letters, digits and _`,
-    };
+    return `event name ${JSON.stringify(s.slice(p4 + 1, Math.min(verbEnd, p4 + 41)))} is not a word of letters, digits and _`;
   }
   if (now !== undefined && time > now + MAX_FUTURE_SECONDS) {
     const iso = new Date(time * 1000).toISOString();
-    return {
-      reason: `timestamp ${time} (${iso}) is ${time - now} s ahead of this host's clock`,
-    };
+    return `timestamp ${time} (${iso}) is ${time - now} s ahead of this host's clock`;
   }
-  return {
-    time,
-    callid: s.slice(p1 + 1, p2),
-    queue: s.slice(p2 + 1, p3),
-    agent: s.slice(p3 + 1, p4),
-    verb: s.slice(p4 + 1, verbEnd),
-    data: p5 < 0 ? [] : s.slice(p5 + 1, end).split("|"),
-  };
+  at.p1 = p1;
+  at.p2 = p2;
+  at.p3 = p3;
+  at.p4 = p4;
+  at.p5 = p5;
+  at.time = time;
+  return undefined;
 }
 
 /** Index of the first `|` in `s[from, end)`, or -1. */

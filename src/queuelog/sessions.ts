@@ -98,27 +98,6 @@ export class SessionDeriver {
   apply(e: QueueLogEvent, fileKey: string, off: number): void {
     const action = ACTIONS.get(e.verb);
     if (action === undefined) return;
-    const open = (
-      kind: SessionRow["kind"],
-      queue: string,
-      reason: string,
-      start = e.time,
-      at = off,
-    ): SessionRow => {
-      const row: SessionRow = {
-        partition: this.#partition,
-        file_key: fileKey,
-        off: at,
-        agent: kind === "epoch" ? "NONE" : e.agent,
-        kind,
-        queue,
-        reason,
-        start_time: start,
-        end_time: null,
-      };
-      this.#changed.add(row);
-      return row;
-    };
     if (action === "restart" || action === "reload") {
       if (action === "restart") {
         // Asterisk restarted on this partition: its agents are logged out and unpaused. The
@@ -133,7 +112,7 @@ export class SessionDeriver {
       // A reload keeps every member and pause; it only starts the epoch that members first
       // seen from now on are dated back to (the reload may have added them).
       if (this.#epoch !== undefined) this.#close(this.#epoch, e.time);
-      this.#epoch = open("epoch", "", "");
+      this.#epoch = this.#opened(e, fileKey, "epoch", "", "", e.time, off);
       return;
     }
     if (e.agent === "NONE" || e.agent === "") return;
@@ -143,18 +122,21 @@ export class SessionDeriver {
       // by the line that revealed it, negated (-1 - offset): that line may open a pause too,
       // and no line has a negative offset.
       const since = this.#epoch !== undefined ? this.#epoch.start_time : e.time;
-      st.members.set(e.queue, open("member", e.queue, "", Math.min(since, e.time), -1 - off));
+      const start = Math.min(since, e.time);
+      st.members.set(e.queue, this.#opened(e, fileKey, "member", e.queue, "", start, -1 - off));
     }
     switch (action) {
       case "login":
-        st.login ??= open("login", "", "");
+        st.login ??= this.#opened(e, fileKey, "login", "", "", e.time, off);
         break;
       case "logoff":
         if (st.login !== undefined) this.#close(st.login, e.time);
         st.login = undefined;
         break;
       case "add":
-        if (!st.members.has(e.queue)) st.members.set(e.queue, open("member", e.queue, ""));
+        if (!st.members.has(e.queue)) {
+          st.members.set(e.queue, this.#opened(e, fileKey, "member", e.queue, "", e.time, off));
+        }
         break;
       case "remove": {
         const m = st.members.get(e.queue);
@@ -164,7 +146,9 @@ export class SessionDeriver {
       }
       case "pause":
         // Paused in several queues at once (FreePBX writes one line per queue) is one pause.
-        if (st.pause === undefined && on(st)) st.pause = open("pause", "", e.data[0] ?? "");
+        if (st.pause === undefined && on(st)) {
+          st.pause = this.#opened(e, fileKey, "pause", "", e.data[0] ?? "", e.time, off);
+        }
         break;
       case "unpause":
         if (st.pause !== undefined) this.#close(st.pause, e.time);
@@ -182,6 +166,31 @@ export class SessionDeriver {
     const out = [...this.#changed].map((r) => ({ ...r }));
     this.#changed = new Set();
     return out;
+  }
+
+  /** A row the line `e` opens (a method, not a closure per line: most lines come here). */
+  #opened(
+    e: QueueLogEvent,
+    fileKey: string,
+    kind: SessionRow["kind"],
+    queue: string,
+    reason: string,
+    start: number,
+    at: number,
+  ): SessionRow {
+    const row: SessionRow = {
+      partition: this.#partition,
+      file_key: fileKey,
+      off: at,
+      agent: kind === "epoch" ? "NONE" : e.agent,
+      kind,
+      queue,
+      reason,
+      start_time: start,
+      end_time: null,
+    };
+    this.#changed.add(row);
+    return row;
   }
 
   #state(agent: string): AgentState {

@@ -1,10 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { LineView } from "../queuelog/line-view.js";
 import { LineSplitter } from "../queuelog/lines.js";
 import { hasControl, isMalformed, parseRange } from "../queuelog/parse.js";
-import { callsText, EventRows } from "./bulk.js";
+import { CallRows, EventRows } from "./bulk.js";
 import { copySafe } from "./copy.js";
-import type { CallTable } from "./schema.js";
+import type { CallTable, EventTable } from "./schema.js";
 
 /** COPY text of `lines` as the loader builds it, from the lines' bytes or from their fields. */
 function copyText(lines: string[], fromBytes: boolean): string {
@@ -14,14 +15,50 @@ function copyText(lines: string[], fromBytes: boolean): string {
   const rows = new EventRows(true, "A", "key");
   const plain = copySafe(b.text);
   const clean = !hasControl(b.text);
+  const v = new LineView();
   for (let i = 0; i < b.count; i++) {
-    const r = parseRange(b.text, b.from[i] as number, b.to[i] as number, undefined, clean);
-    if (isMalformed(r)) throw new Error(r.reason);
-    const off = b.offsets[i] as number;
-    if (fromBytes) rows.add(off, r, plain, b.ascii, b.from[i] as number, b.to[i] as number);
-    else rows.add(off, r, plain);
+    const reason = v.parse(b.text, b.from[i] as number, b.to[i] as number, undefined, clean);
+    if (reason !== undefined) throw new Error(reason);
+    rows.add(b.offsets[i] as number, v, plain, fromBytes ? b.ascii : undefined);
   }
-  return rows.copyData().toString("utf8");
+  return Buffer.concat(rows.copyParts()).toString("utf8");
+}
+
+/** The SQLite rows of `text`'s lines as the loader keeps them, and as each line's fields make them. */
+function sqliteRows(text: string): { kept: EventTable[]; fields: EventTable[] } {
+  const rows = new EventRows(false, "A", "key");
+  const fields: EventTable[] = [];
+  const v = new LineView();
+  let at = 0;
+  for (const l of text.split("\n")) {
+    const e = parseRange(text, at, at + l.length);
+    if (!isMalformed(e)) {
+      if (v.parse(text, at, at + l.length) !== undefined)
+        throw new Error("view and parser disagree");
+      rows.add(at, v, false);
+      const d = e.data;
+      fields.push({
+        partition: "A",
+        file_key: "key",
+        off: at,
+        time: e.time,
+        callid: e.callid,
+        queue: e.queue,
+        agent: e.agent,
+        verb: e.verb,
+        data1: d[0] ?? "",
+        data2: d[1] ?? "",
+        data3: d[2] ?? "",
+        data4: d[3] ?? "",
+        data5: d.length > 4 ? d.slice(4).join("|") : "",
+        nf: d.length,
+      });
+    }
+    at += l.length + 1;
+  }
+  const kept: EventTable[] = [];
+  rows.ranges?.forEach(rows.partition, rows.fileKey, (r) => kept.push(r));
+  return { kept, fields };
 }
 
 describe("COPY rows of queue_log lines", () => {
@@ -67,6 +104,36 @@ describe("COPY rows of queue_log lines", () => {
     );
   });
 
+  it("keeps lines for SQLite by position and makes the rows their fields make", () => {
+    const field = fc.stringMatching(/^[ -{}~é]{0,6}$/);
+    const line = fc
+      .tuple(
+        fc.integer({ min: 1, max: 2_000_000_000 }),
+        field,
+        field,
+        field,
+        fc.stringMatching(/^[A-Z]{1,6}$/),
+      )
+      .chain(([t, c, q, a, v]) =>
+        fc
+          .array(field, { maxLength: 9 })
+          .map((data) => `${t}|${c}|${q}|${a}|${v}${data.length > 0 ? `|${data.join("|")}` : ""}`),
+      );
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(line, fc.constant("not a line")), { maxLength: 20 }),
+        (lines) => {
+          const { kept, fields } = sqliteRows(lines.join("\n"));
+          expect(kept).toEqual(fields);
+        },
+      ),
+      { numRuns: 300 },
+    );
+    expect(
+      sqliteRows("1|c|q|a|X|1|2|3|4|5|6|7\n2|c|q|a|Y|\n3|c|q|a|Z").kept.map((r) => r.nf),
+    ).toEqual([7, 1, 0]);
+  });
+
   it("encodes calls as COPY text, NULL as \\N", () => {
     const call = (off: number): CallTable => ({
       partition: "A",
@@ -84,8 +151,9 @@ describe("COPY rows of queue_log lines", () => {
       talk: null,
       position: 1,
     });
-    const rows = Array.from({ length: 5000 }, (_, i) => call(i));
-    const text = callsText(rows).toString("utf8").split("\n");
+    const rows = new CallRows(true);
+    for (let i = 0; i < 5000; i++) rows.add(call(i));
+    const text = Buffer.concat(rows.copyParts()).toString("utf8").split("\n");
     expect(text).toHaveLength(5001);
     expect(text[4999]).toBe(
       "A\tk\t4999\tc4999\tsales\t555\t1700004999\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t1",

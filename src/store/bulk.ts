@@ -7,10 +7,11 @@
  */
 import type BetterSqlite3 from "better-sqlite3";
 import type pg from "pg";
-import type { QueueLogEvent } from "../queuelog/event.js";
-import { copyField, copyFrom, copyNullable } from "./copy.js";
-import type { CallTable, EventTable } from "./schema.js";
-import type { LocatedEvent } from "./write.js";
+import type { LineInText } from "../queuelog/parse.js";
+import { copyField, copyFrom } from "./copy.js";
+import { CopyText } from "./copy-text.js";
+import { EventRanges } from "./event-ranges.js";
+import type { CallTable } from "./schema.js";
 
 /** The columns of `qlog_events` in the order of {@link EventRows}' COPY text. */
 export const EVENT_COLS = [
@@ -30,7 +31,7 @@ export const EVENT_COLS = [
   "nf",
 ] as const;
 
-/** The columns of `qlog_calls` in the order of {@link callsText}. */
+/** The columns of `qlog_calls` in the order of {@link CallRows}' COPY text. */
 export const CALL_COLS = [
   "partition",
   "file_key",
@@ -75,77 +76,78 @@ export const CALL_UPDATE: readonly CallColumn[] = [
 ];
 type CallColumn = (typeof CALL_COLS)[number];
 
-const asIs = (v: string): string => v;
-
-/** Rows of COPY text gathered before they are encoded into one buffer. */
-const ROWS_PER_BUFFER = 2048;
-
-/** Size of the buffers rows copied as bytes are written into. */
-const BYTES_PER_BUFFER = 1 << 20;
-
-const TAB = 9;
-const PIPE = 124;
-const NEWLINE = 10;
-
 /**
  * A batch's lines, all of one partition and file, as the store will write them: COPY text for
- * PostgreSQL, encoded as they are parsed, so a batch waiting for its commit holds a few
- * buffers instead of an object graph per line (which the garbage collector would have to trace
- * over and over); row objects for SQLite's prepared statement.
+ * PostgreSQL and MariaDB/MySQL, encoded into buffers as the lines are parsed, so a batch
+ * waiting for its commit holds a few buffers instead of an object graph per line (which the
+ * garbage collector would have to trace over and over); row objects for SQLite's prepared
+ * statement.
  */
 export class EventRows {
   /** Lines in the batch. */
   count = 0;
   /** Time of the last line added. */
   lastTime: number | undefined;
-  /** The lines with their offsets (SQLite only). */
-  readonly located: LocatedEvent[] = [];
-  readonly #copy: boolean;
-  readonly #head: string;
-  readonly #headBytes: Buffer;
-  readonly #buffers: Buffer[] = [];
-  #text = "";
-  #rows = 0;
-  #out: Buffer | undefined;
-  #pos = 0;
+  /** The lines by position (SQLite only). */
+  readonly ranges: EventRanges | undefined;
+  readonly #copy: CopyText | undefined;
+  readonly #head: Buffer;
 
   /**
    * @param copy true for PostgreSQL and MySQL (COPY text, which `LOAD DATA` reads too), false
-   *   for SQLite (row objects)
+   *   for SQLite (lines by position, rows made as they are inserted)
    */
-  constructor(copy: boolean, partition: string, fileKey: string) {
-    this.#copy = copy;
-    this.#head = `${copyField(partition)}\t${copyField(fileKey)}\t`;
-    this.#headBytes = Buffer.from(this.#head, "utf8");
+  constructor(
+    copy: boolean,
+    readonly partition: string,
+    readonly fileKey: string,
+  ) {
+    this.#copy = copy ? new CopyText() : undefined;
+    this.ranges = copy ? undefined : new EventRanges();
+    this.#head = Buffer.from(`${copyField(partition)}\t${copyField(fileKey)}\t`, "utf8");
   }
 
   /**
-   * Adds the line at byte `off`. `plain` promises that no field holds a character COPY must
-   * escape (see {@link copySafe}); with false every field is escaped. With `ascii`, the line's
-   * own bytes (`ascii[start, end)`, all ASCII) are copied into the row instead of encoding its
-   * fields again: the loader's largest cost after parsing was building and encoding this text.
+   * Adds the line at byte `off`. With `ascii` (the bytes `line.text` was decoded from, all
+   * ASCII) and `plain` (no field holds a character COPY must escape, see {@link copySafe}),
+   * the line's bytes are copied into the row instead of encoding its fields again: the
+   * loader's largest cost after parsing was building and encoding this text.
    */
-  add(off: number, e: QueueLogEvent, plain: boolean, ascii?: Buffer, start = 0, end = 0): void {
+  add(off: number, line: LineInText, plain: boolean, ascii?: Buffer): void {
     this.count++;
-    this.lastTime = e.time;
-    if (!this.#copy) {
-      this.located.push({ off, event: e });
+    this.lastTime = line.time;
+    const t = this.#copy;
+    if (t === undefined) {
+      this.ranges?.add(off, line);
       return;
     }
     if (plain && ascii !== undefined) {
-      this.#addBytes(off, e.data.length, ascii, start, end);
+      this.#addBytes(t, off, ascii, line.start, line.end);
       return;
     }
-    this.#sealBytes();
-    const f = plain ? asIs : copyField;
-    const d = e.data;
+    const d = line.data;
     const n = d.length;
-    this.#text +=
-      `${this.#head}${off}\t${e.time}\t${f(e.callid)}\t${f(e.queue)}\t${f(e.agent)}\t${f(e.verb)}\t` +
-      `${n > 0 ? f(d[0] as string) : ""}\t${n > 1 ? f(d[1] as string) : ""}\t` +
-      `${n > 2 ? f(d[2] as string) : ""}\t${n > 3 ? f(d[3] as string) : ""}\t` +
-      `${n > 4 ? f(n === 5 ? (d[4] as string) : d.slice(4).join("|")) : ""}\t${n}\n`;
-    if (++this.#rows === ROWS_PER_BUFFER) this.#seal();
+    t.bytes(this.#head);
+    t.int(off);
+    t.tab();
+    t.int(line.time);
+    t.tab();
+    t.text(line.callid);
+    t.tab();
+    t.text(line.queue);
+    t.tab();
+    t.text(line.agent);
+    t.tab();
+    t.text(line.verb);
+    for (let i = 0; i < 4; i++) {
+      t.tab();
+      if (i < n) t.text(d[i] as string);
+    }
+    t.tab();
+    if (n > 4) t.text(n === 5 ? (d[4] as string) : d.slice(4).join("|"));
+    t.tab();
+    t.int(n);
+    t.endRow();
   }
 
   /**
@@ -155,104 +157,106 @@ export class EventRows {
    * tabs, padded to five data columns, then the number of data fields. A time written with
    * leading zeros stays so, which the bigint column reads as the same number.
    */
-  #addBytes(off: number, nf: number, line: Buffer, start: number, end: number): void {
-    this.#seal();
-    const head = this.#headBytes;
-    const need = head.length + 16 + 1 + (end - start) + 5 + 1 + 11 + 1;
-    let out = this.#out;
-    if (out === undefined || out.length - this.#pos < need) {
-      this.#sealBytes();
-      out = Buffer.allocUnsafe(Math.max(BYTES_PER_BUFFER, need));
-      this.#out = out;
-    }
-    let p = this.#pos;
-    p += head.copy(out, p);
-    p = writeInt(out, p, off);
-    out[p++] = TAB;
-    const from = p;
-    p += line.copy(out, p, start, end);
-    let pipes = 0;
-    for (let i = from; i < p && pipes < 9; i++) {
-      if (out[i] === PIPE) {
-        out[i] = TAB;
-        pipes++;
-      }
-    }
-    for (let k = nf; k < 5; k++) out[p++] = TAB;
-    out[p++] = TAB;
-    p = writeInt(out, p, nf);
-    out[p++] = NEWLINE;
-    this.#pos = p;
+  #addBytes(t: CopyText, off: number, line: Buffer, start: number, end: number): void {
+    t.room(this.#head.length + 17 + 1 + (end - start) + 6 + 17 + 1);
+    t.bytes(this.#head);
+    t.int(off);
+    t.tab();
+    const pipes = t.pipesToTabs(line, start, end, 9);
+    const nf = pipes >= 5 ? pipes - 4 : 0;
+    t.tabs(nf < 5 ? 6 - nf : 1);
+    t.int(nf);
+    t.endRow();
   }
 
-  #sealBytes(): void {
-    if (this.#out === undefined || this.#pos === 0) return;
-    this.#buffers.push(this.#out.subarray(0, this.#pos));
-    this.#out = this.#out.subarray(this.#pos);
-    this.#pos = 0;
+  /** The COPY text of every line added, as buffers of whole rows (PostgreSQL, MySQL). */
+  copyParts(): Buffer[] {
+    return this.#copy?.parts() ?? [];
   }
 
-  /** The COPY data of every line added (PostgreSQL). */
-  copyData(): Buffer {
-    this.#seal();
-    this.#sealBytes();
-    return this.#buffers.length === 1 ? (this.#buffers[0] as Buffer) : Buffer.concat(this.#buffers);
-  }
-
-  #seal(): void {
-    if (this.#rows === 0) return;
-    this.#buffers.push(Buffer.from(this.#text, "utf8"));
-    this.#text = "";
-    this.#rows = 0;
+  /** Hands the COPY buffers back for reuse, once the batch committed. */
+  release(): void {
+    this.#copy?.release();
   }
 }
 
-/** Writes the decimal digits of a non-negative integer at `p`; returns the position after. */
-function writeInt(out: Buffer, p: number, n: number): number {
-  if (n < 10) {
-    out[p] = 48 + n;
-    return p + 1;
+/**
+ * Call rows no earlier batch stored, as the store will write them: COPY text (PostgreSQL,
+ * MariaDB/MySQL), encoded when the batch is cut, or copies of the rows (SQLite). Either way
+ * the batch holds what the rows were when it was cut, while the loader parses on and open
+ * calls keep changing.
+ */
+export class CallRows {
+  /** Rows added. */
+  count = 0;
+  /** The rows (SQLite only). */
+  readonly rows: CallTable[] = [];
+  readonly #copy: CopyText | undefined;
+
+  /** @param copy true for COPY text (PostgreSQL, MySQL), false for row objects (SQLite) */
+  constructor(copy: boolean) {
+    this.#copy = copy ? new CopyText() : undefined;
   }
-  let digits = 0;
-  for (let x = n; x >= 1; x = Math.floor(x / 10)) digits++;
-  let x = n;
-  for (let i = p + digits - 1; i >= p; i--) {
-    out[i] = 48 + (x % 10);
-    x = Math.floor(x / 10);
+
+  /** Adds a row as it is now. */
+  add(r: CallTable): void {
+    this.count++;
+    const t = this.#copy;
+    if (t === undefined) {
+      // A call that ended never changes again: only an open one needs a copy.
+      this.rows.push(r.end_time === null ? { ...r } : r);
+      return;
+    }
+    // Column by column, in CALL_COLS order.
+    t.text(r.partition);
+    t.tab();
+    t.text(r.file_key);
+    t.tab();
+    t.int(r.off);
+    t.tab();
+    t.text(r.callid);
+    t.tab();
+    t.text(r.queue);
+    t.tab();
+    t.text(r.caller);
+    t.tab();
+    t.int(r.enter_time);
+    t.tab();
+    t.nullable(r.connect_time);
+    t.tab();
+    t.nullable(r.end_time);
+    t.tab();
+    t.nullable(r.end_verb);
+    t.tab();
+    t.nullable(r.agent);
+    t.tab();
+    t.nullable(r.wait);
+    t.tab();
+    t.nullable(r.talk);
+    t.tab();
+    t.nullable(r.position);
+    t.endRow();
   }
-  return p + digits;
+
+  /** The COPY text of every row added, as buffers of whole rows (PostgreSQL, MySQL). */
+  copyParts(): Buffer[] {
+    return this.#copy?.parts() ?? [];
+  }
+
+  /** Hands the COPY buffers back for reuse, once the batch committed. */
+  release(): void {
+    this.#copy?.release();
+  }
 }
 
 /** Copies a batch's lines into `qlog_events` with COPY. */
 export async function copyEventsPg(client: pg.ClientBase, rows: EventRows): Promise<void> {
-  await copyFrom(client, "qlog_events", EVENT_COLS, rows.copyData());
+  await copyFrom(client, "qlog_events", EVENT_COLS, rows.copyParts());
 }
 
 /** Copies call rows no earlier batch stored into `qlog_calls` with COPY. */
-export async function copyCallsPg(
-  client: pg.ClientBase,
-  rows: readonly CallTable[],
-): Promise<void> {
-  await copyFrom(client, "qlog_calls", CALL_COLS, callsText(rows));
-}
-
-/**
- * Call rows in PostgreSQL's COPY text format, which is also what MySQL's `LOAD DATA` reads by
- * default (tab-separated, `\N` for NULL, backslash escapes).
- */
-export function callsText(rows: readonly CallTable[]): Buffer {
-  let text = "";
-  const n = copyNullable;
-  const t = copyField;
-  for (const r of rows) {
-    // Spelled out column by column (in CALL_COLS order) rather than mapped over the column
-    // list: this runs for a third of all lines and the generic form allocated per field.
-    text +=
-      `${t(r.partition)}\t${t(r.file_key)}\t${r.off}\t${t(r.callid)}\t${t(r.queue)}\t` +
-      `${t(r.caller)}\t${r.enter_time}\t${n(r.connect_time)}\t${n(r.end_time)}\t` +
-      `${n(r.end_verb)}\t${n(r.agent)}\t${n(r.wait)}\t${n(r.talk)}\t${n(r.position)}\n`;
-  }
-  return Buffer.from(text, "utf8");
+export async function copyCallsPg(client: pg.ClientBase, rows: CallRows): Promise<void> {
+  await copyFrom(client, "qlog_calls", CALL_COLS, rows.copyParts());
 }
 
 /**
@@ -324,9 +328,9 @@ function statements(db: BetterSqlite3.Database) {
 }
 
 /** SQLite form of {@link copyEventsPg}; must run inside the store's open transaction. */
-export function bulkEventsSqlite(db: BetterSqlite3.Database, rows: EventTable[]): void {
+export function bulkEventsSqlite(db: BetterSqlite3.Database, rows: EventRows): void {
   const st = statements(db).events;
-  for (const r of rows) st.run(r);
+  rows.ranges?.forEach(rows.partition, rows.fileKey, (r) => st.run(r));
 }
 
 /**

@@ -1,6 +1,8 @@
 /**
  * `COPY … FROM STDIN` over a connection of the `pg` driver, without a stream library: the rows
- * of a batch are already in memory, so they go to the server as one CopyData message. COPY is
+ * of a batch are already in memory, so each of their buffers goes to the server as one
+ * CopyData message, written to the socket as it is (the driver's own `sendCopyFromChunk`
+ * copies every chunk into a new buffer first). COPY is
  * PostgreSQL's fastest way in (no per-row statement, no parameter parsing) and, unlike a bulk
  * load tool, it runs inside the caller's transaction, so rows and checkpoint still commit
  * together.
@@ -8,12 +10,21 @@
 import type pg from "pg";
 
 // The parts of pg's (untyped) protocol connection a COPY needs; pg's own Query and the
-// pg-copy-streams package drive COPY through the same three calls.
+// pg-copy-streams package drive COPY through the same calls and the same socket.
 interface CopyConnection {
   query(text: string): void;
   sendCopyFromChunk(chunk: Buffer): void;
   endCopyFrom(): void;
+  stream?: {
+    writable: boolean;
+    write(b: Buffer): boolean;
+    cork(): void;
+    uncork(): void;
+  };
 }
+
+/** Protocol message type of CopyData ('d'). */
+const COPY_DATA = 0x64;
 
 /**
  * A pg "submittable": pg calls `submit` when the connection is free, then the `handle*`
@@ -25,7 +36,7 @@ class CopyFrom {
 
   constructor(
     private readonly text: string,
-    private readonly data: Buffer,
+    private readonly data: readonly Buffer[],
   ) {}
 
   submit(connection: unknown): void {
@@ -34,8 +45,26 @@ class CopyFrom {
 
   handleCopyInResponse(connection: unknown): void {
     const c = connection as CopyConnection;
-    if (this.data.length > 0) c.sendCopyFromChunk(this.data);
+    const stream = c.stream;
+    if (stream === undefined) {
+      for (const part of this.data) if (part.length > 0) c.sendCopyFromChunk(part);
+      c.endCopyFrom();
+      return;
+    }
+    // A closed socket is left to the driver, which reports the lost connection (its own
+    // sends skip a socket that is not writable, too).
+    if (!stream.writable) return;
+    stream.cork();
+    for (const part of this.data) {
+      if (part.length === 0) continue;
+      const header = Buffer.allocUnsafe(5);
+      header[0] = COPY_DATA;
+      header.writeUInt32BE(part.length + 4, 1);
+      stream.write(header);
+      stream.write(part);
+    }
     c.endCopyFrom();
+    stream.uncork();
   }
 
   handleCommandComplete(): void {}
@@ -51,15 +80,18 @@ class CopyFrom {
 
 /**
  * Runs `COPY <table> (<columns>) FROM STDIN` with `data` in PostgreSQL's text format (see
- * {@link copyField}) on `client`, inside whatever transaction the client has open.
+ * {@link copyField}) on `client`, inside whatever transaction the client has open. `data` may
+ * come in several buffers (each sent as it is); the buffers must not change until the promise
+ * settles.
  */
 export function copyFrom(
   client: pg.ClientBase,
   table: string,
   columns: readonly string[],
-  data: Buffer,
+  data: Buffer | readonly Buffer[],
 ): Promise<void> {
-  const q = new CopyFrom(`copy ${table} (${columns.join(", ")}) from stdin`, data);
+  const parts = Buffer.isBuffer(data) ? [data] : (data as readonly Buffer[]);
+  const q = new CopyFrom(`copy ${table} (${columns.join(", ")}) from stdin`, parts);
   return new Promise((resolve, reject) => {
     q.callback = (err) => (err ? reject(err) : resolve());
     client.query(q);

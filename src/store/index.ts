@@ -34,7 +34,6 @@ export {
   commitBatch,
   escapeRaw,
   type LoadBatch,
-  type LocatedEvent,
   type LocatedMalformed,
   writeHeartbeat,
 } from "./write.js";

@@ -38,8 +38,8 @@ export function mysqlConnection(pool: mysql.Pool): Promise<mysql.PoolConnection>
 const q = (c: string) => `\`${c}\``;
 
 /**
- * Loads `data` (COPY text: one row a line, fields split by tabs) into `table` with
- * `LOAD DATA LOCAL INFILE`, inside whatever transaction `conn` has open.
+ * Loads `data` (COPY text: one row a line, fields split by tabs; in one buffer or several) into
+ * `table` with `LOAD DATA LOCAL INFILE`, inside whatever transaction `conn` has open.
  *
  * @throws the server's error; a row the server had to change (a bad number, a cut text) is
  *   an error too, since `LOCAL` turns such problems into warnings that would lose data quietly
@@ -48,13 +48,14 @@ export async function loadData(
   conn: mysql.PoolConnection,
   table: string,
   columns: readonly string[],
-  data: Buffer,
+  data: Buffer | readonly Buffer[],
 ): Promise<void> {
+  const parts = Buffer.isBuffer(data) ? [data] : data;
   const result = await new Promise<MysqlResult>((resolve, reject) => {
     conn.query(
       {
         sql: `load data local infile 'tandem-rows' into table ${q(table)} character set utf8mb4 (${columns.map(q).join(", ")})`,
-        infileStreamFactory: () => Readable.from([data]),
+        infileStreamFactory: () => Readable.from(parts),
       },
       (err, r) => (err ? reject(err) : resolve(r as MysqlResult)),
     );

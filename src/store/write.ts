@@ -6,13 +6,12 @@ import { type Compilable, type Insertable, sql } from "kysely";
 import type mysql from "mysql2";
 import type pg from "pg";
 import { StoreUnavailableError } from "../errors.js";
-import type { QueueLogEvent } from "../queuelog/event.js";
 import {
   bulkCallsSqlite,
   bulkEventsSqlite,
   CALL_COLS,
   CALL_UPDATE,
-  callsText,
+  type CallRows,
   copyCallsPg,
   copyEventsPg,
   EVENT_COLS,
@@ -21,13 +20,7 @@ import {
 } from "./bulk.js";
 import { loadData, mysqlConnection, mysqlQuery } from "./load-data.js";
 import type { Store } from "./open.js";
-import type { CallTable, EventTable, LoaderTable, SessionTable } from "./schema.js";
-
-/** A line that parsed, with where it was. */
-export interface LocatedEvent {
-  off: number;
-  event: QueueLogEvent;
-}
+import type { CallTable, LoaderTable, SessionTable } from "./schema.js";
 
 /** A line that did not parse, with where it was and why. */
 export interface LocatedMalformed {
@@ -37,14 +30,17 @@ export interface LocatedMalformed {
   raw: string;
 }
 
-/** Everything one loader step commits. */
+/**
+ * Everything one loader step commits. Once it committed, the buffers of `events` and
+ * `calls.inserted` are handed back for the next batch to reuse.
+ */
 export interface LoadBatch {
   partition: string;
   file: { key: string; path: string; dev: number; ino: number };
   events: EventRows;
   malformed: LocatedMalformed[];
   /** Call rows the lines changed, new ones apart from ones an earlier batch stored. */
-  calls: { inserted: CallTable[]; updated: CallTable[] };
+  calls: { inserted: CallRows; updated: CallTable[] };
   /** Agent session rows the lines opened or closed. */
   sessions: SessionTable[];
   /** Offset of the first byte of the file not yet loaded after this batch. */
@@ -83,11 +79,8 @@ export async function commitBatch(store: Store, b: LoadBatch): Promise<void> {
       Number((await trx.executeQuery(q.compile())).numAffectedRows ?? 0);
     await writeMeta(store, run, b);
     if (sqlite !== undefined) {
-      bulkEventsSqlite(
-        sqlite,
-        b.events.located.map((e) => eventRow(b, e)),
-      );
-      bulkCallsSqlite(sqlite, b.calls.inserted);
+      bulkEventsSqlite(sqlite, b.events);
+      bulkCallsSqlite(sqlite, b.calls.inserted.rows);
       bulkCallsSqlite(sqlite, b.calls.updated);
     }
   });
@@ -115,10 +108,12 @@ async function commitPg(store: Store, pool: pg.Pool, b: LoadBatch): Promise<void
     // here and then fails its compare-and-set, before it has sent any rows.
     await writeMeta(store, run, b);
     if (b.events.count > 0) await copyEventsPg(client, b.events);
-    if (b.calls.inserted.length > 0) await copyCallsPg(client, b.calls.inserted);
+    if (b.calls.inserted.count > 0) await copyCallsPg(client, b.calls.inserted);
     if (b.calls.updated.length > 0) await updateCallsPg(client, b.calls.updated);
     await client.query("commit");
     ok = true;
+    b.events.release();
+    b.calls.inserted.release();
   } finally {
     // After a failure the connection may be mid-COPY or dead: drop it (the server rolls the
     // transaction back when it goes) rather than return it to the pool.
@@ -143,9 +138,9 @@ async function commitMysql(store: Store, pool: mysql.Pool, b: LoadBatch): Promis
     };
     // The checkpoint first, as on PostgreSQL: its row lock makes a second loader wait here.
     await writeMeta(store, run, b);
-    if (b.events.count > 0) await loadData(conn, "qlog_events", EVENT_COLS, b.events.copyData());
-    if (b.calls.inserted.length > 0)
-      await loadData(conn, "qlog_calls", CALL_COLS, callsText(b.calls.inserted));
+    if (b.events.count > 0) await loadData(conn, "qlog_events", EVENT_COLS, b.events.copyParts());
+    if (b.calls.inserted.count > 0)
+      await loadData(conn, "qlog_calls", CALL_COLS, b.calls.inserted.copyParts());
     for (let i = 0; i < b.calls.updated.length; i += ROWS_PER_INSERT) {
       await run(
         store.db
@@ -158,6 +153,8 @@ async function commitMysql(store: Store, pool: mysql.Pool, b: LoadBatch): Promis
     }
     await mysqlQuery(conn, "commit");
     ok = true;
+    b.events.release();
+    b.calls.inserted.release();
   } finally {
     // After a failure the connection may be mid-statement or dead: drop it (the server rolls
     // the transaction back when it goes) rather than return it to the pool.
@@ -247,26 +244,6 @@ function loaderUpsert(store: Store, row: Insertable<LoaderTable>) {
   return store.dialect === "mysql"
     ? insert.onDuplicateKeyUpdate(rest)
     : insert.onConflict((oc) => oc.column("partition").doUpdateSet(rest));
-}
-
-function eventRow(b: LoadBatch, { off, event: e }: LocatedEvent): EventTable {
-  const d = e.data;
-  return {
-    partition: b.partition,
-    file_key: b.file.key,
-    off,
-    time: e.time,
-    callid: e.callid,
-    queue: e.queue,
-    agent: e.agent,
-    verb: e.verb,
-    data1: d[0] ?? "",
-    data2: d[1] ?? "",
-    data3: d[2] ?? "",
-    data4: d[3] ?? "",
-    data5: d.length > 4 ? d.slice(4).join("|") : "",
-    nf: d.length,
-  };
 }
 
 /**
