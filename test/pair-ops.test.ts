@@ -321,13 +321,18 @@ describe("partitions, witness and freezes on a real pair", () => {
     expect((await p.status("a")).cluster.term).toBe(term);
     expect((await p.role("a")).status).toBe(200);
 
+    // A role request that waited while a was stopped is answered for the world after the stall.
     process.kill(pid, "SIGSTOP");
     await waitFor(
       async () => (await p.role("b")).status === 200,
       6000,
       "b ACTIVE while a is frozen",
     );
+    const waiting = p.role("a");
+    await sleep(100);
     process.kill(pid, "SIGCONT");
+    const first = await waiting;
+    expect(first.status, `${first.text}\n${p.dump()}`).toBe(503);
     // From the moment it wakes, a must never answer ACTIVE again.
     const until = Date.now() + 2000;
     while (Date.now() < until) {

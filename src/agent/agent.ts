@@ -205,9 +205,13 @@ export class Agent {
     return this.#servingNow();
   }
 
-  /** Serving as the engine last said, and (with a quorum) only while the lease holds. */
+  /**
+   * Serving as the engine says after catching up with a stall (asked first: it may change the
+   * mode), and with a quorum only while the lease holds.
+   */
   #servingNow(): boolean {
-    return this.#serving && (this.#cluster?.leaseAllowsServing() ?? true);
+    const allowed = this.#cluster?.servingAllowedNow() ?? true;
+    return this.#serving && allowed;
   }
 
   /**

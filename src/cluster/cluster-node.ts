@@ -6,7 +6,7 @@
 import { EventEmitter } from "node:events";
 import type { FastifyInstance } from "fastify";
 import type { ClusterConfig } from "../config/schema.js";
-import { GONE_ERROR, initialState, step, viewOf } from "../engine/index.js";
+import { freezeLimitMs, GONE_ERROR, initialState, step, viewOf } from "../engine/index.js";
 import type {
   CommandName,
   Effect,
@@ -203,11 +203,17 @@ export class ClusterNode extends EventEmitter {
   }
 
   /**
-   * Whether serving is allowed at this instant: always without a quorum; with one, only
-   * while the lease deadline has not passed (checked on every read, so a request answered
-   * the moment a stopped process resumes never sees a lapsed lease as valid).
+   * Whether serving is allowed at this instant, checked on every read so that a request
+   * answered the moment a stalled process resumes never reports the world before the stall.
+   * The engine has not stepped for longer than a freeze: step its clock first (it holds back
+   * if the peer may have taken over meanwhile), since the request may run before the timer
+   * that would have noticed. With a quorum, also only while the lease deadline has not passed.
    */
-  leaseAllowsServing(): boolean {
+  servingAllowedNow(): boolean {
+    const last = this.#state.lastNow;
+    if (last !== null && this.#now() - last > freezeLimitMs(this.#state.options.heartbeat)) {
+      this.#apply({ type: "tick" });
+    }
     return this.#quorum?.leaseValid() ?? true;
   }
 

@@ -13,6 +13,7 @@ export { electWinner } from "./conflict.js";
 export { expectedFailoverDelay, type FailoverDelay, type LoadBalancerTimers } from "./delay.js";
 export { explainFlags, type FlagExplanation, type FlagSubject } from "./flags-explain.js";
 export { initialState, noFlags } from "./init.js";
+export { freezeLimitMs } from "./observe.js";
 export { TIMER_PROFILES } from "./profiles.js";
 export { GONE_ERROR } from "./quorum.js";
 export { step } from "./step.js";
