@@ -63,6 +63,8 @@ export class ServerStream {
   #closed = false;
   /** A silent stream is closed by the timer, which reports "closed": this says why instead. */
   #silenceReason = "";
+  /** When the stream last showed activity (`Date.now()`). */
+  #lastActivity = 0;
 
   constructor(options: ServerStreamOptions) {
     this.#options = options;
@@ -100,11 +102,23 @@ export class ServerStream {
     this.#stream = null;
   }
 
+  /**
+   * Notes activity on the stream. One timer per stream: it is not re-created on every chunk,
+   * but when it fires early (activity since) it waits out the rest of the silence.
+   */
   #armSilence(): void {
-    if (this.#silence) clearTimeout(this.#silence);
-    const ms = this.#options.silenceMs;
-    this.#silence = setTimeout(() => this.#stream?.close(), ms);
-    this.#silenceReason = `silent for ${ms} ms`;
+    this.#lastActivity = Date.now();
+    if (!this.#silence) this.#waitSilence(this.#options.silenceMs);
+  }
+
+  #waitSilence(ms: number): void {
+    this.#silence = setTimeout(() => {
+      const left = this.#lastActivity + this.#options.silenceMs - Date.now();
+      if (left > 0) return this.#waitSilence(left);
+      this.#silence = null;
+      this.#silenceReason = `silent for ${this.#options.silenceMs} ms`;
+      this.#stream?.close();
+    }, ms);
   }
 
   #event(event: string, raw: unknown): void {
