@@ -123,7 +123,7 @@ export class Connection {
     }
     const query = this.#identityQuery();
     for (const server of this.#options.servers) {
-      const stream = new ServerStream({
+      const stream: ServerStream = new ServerStream({
         url: server.url,
         query,
         transport: this.#options.transport,
@@ -132,6 +132,7 @@ export class Connection {
         backoff: this.#options.backoff,
         onChange: (view) => this.#changed(view),
         onReconnect: (data) => this.#operatorReconnect(data.to, data.reason),
+        othersUp: () => this.#streams.some((s) => s.view !== stream.view && s.view.state === "up"),
       });
       this.#streams.push(stream);
     }

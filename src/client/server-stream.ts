@@ -4,7 +4,7 @@
  * It keeps what the stream says about the node in a {@link ServerView}.
  */
 import type { HelloData, ReconnectData, RoleData, ServingData } from "../api/client-wire.js";
-import { type BackoffOptions, backoffDelay } from "./backoff.js";
+import { type BackoffOptions, backoffDelay, spreadRetryDelay } from "./backoff.js";
 import { type OpenStream, openTransport, type TransportName } from "./transport.js";
 
 /**
@@ -41,6 +41,8 @@ export interface ServerStreamOptions {
   onChange(view: ServerView): void;
   /** An operator asked clients to use node `to`. */
   onReconnect(data: ReconnectData): void;
+  /** Whether the client has another server's stream open (a broken one may come back later). */
+  othersUp(): boolean;
 }
 
 /**
@@ -49,7 +51,8 @@ export interface ServerStreamOptions {
  * @example
  * ```ts
  * const s = new ServerStream({ url, query: "", transport: "fetch", keepAliveMs: 5000,
- *   silenceMs: 11000, backoff: {}, onChange: (v) => console.log(v), onReconnect: () => {} });
+ *   silenceMs: 11000, backoff: {}, onChange: (v) => console.log(v), onReconnect: () => {},
+ *   othersUp: () => false });
  * s.start();
  * ```
  */
@@ -161,9 +164,14 @@ export class ServerStream {
     this.#silence = null;
     if (this.#closed) return;
     const why = error === "closed" ? this.#silenceReason : error;
+    const broke = this.view.state === "up";
     Object.assign(this.view, { state: "down", serving: false, error: why });
     this.#options.onChange(this.view);
-    const delay = backoffDelay(this.#failures++, this.#options.backoff);
+    if (this.#closed) return;
+    const o = this.#options;
+    const spread = broke && o.othersUp();
+    const delay = spread ? spreadRetryDelay(o.backoff) : backoffDelay(this.#failures, o.backoff);
+    this.#failures++;
     this.#retry = setTimeout(() => {
       this.#retry = null;
       this.start();
