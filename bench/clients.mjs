@@ -92,7 +92,7 @@ async function child() {
       profiler = new Session();
       profiler.connect();
       await profiler.post("Profiler.enable");
-      await profiler.post("Profiler.setSamplingInterval", { interval: 200 });
+      await profiler.post("Profiler.setSamplingInterval", { interval: 500 });
       await profiler.post("Profiler.start");
     }
     if (m?.profile === "stop" && profiler) {
