@@ -23,6 +23,7 @@
 // one and stops with a message when the hard limit is too low.
 //
 //   node bench/clients.mjs [--clients 1000,10000] [--per-proc 250] [--window 20] [--profile lan]
+//                          [--cpu-prof DIR]
 import { execFileSync, fork, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { get as httpGet } from "node:http";
@@ -40,6 +41,8 @@ const WINDOW = Number(argOf("--window", "20"));
 // The pair's timers: `wan` keeps a CPU-starved pair (10 000 clients here) from failing over
 // on its own; the failover then takes longer, which the switch times do not count.
 const PROFILE = argOf("--profile", "lan");
+// A directory for the first child process's CPU profile of the failover (none by default).
+const CPU_PROF = argOf("--cpu-prof", null);
 const SECRET = "bench-clients-secret-0123456789";
 
 /** A child process: opens its share of clients and reports to the parent. */
@@ -55,7 +58,22 @@ async function child() {
   const switched = [];
   const reasons = {};
   const bothUp = (c) => c.servers.every((v) => v.state === "up");
+  // Counts every 250 ms; each stream's state (for the progress line) every 5 s only, so that
+  // the bench itself takes little of the CPU the clients need when they switch.
+  let ticks = 0;
+  let states = {};
   setInterval(() => {
+    if (ticks++ % 20 === 0) states = streamStates();
+    let onA = 0;
+    let onB = 0;
+    for (const c of clients) {
+      if (c.current === a) onA++;
+      else if (c.current === b) onB++;
+    }
+    process.send({ onA, onB, switched: switched.length, states, lagMs: Math.round(lag.max / 1e6) });
+    lag.reset();
+  }, 250);
+  const streamStates = () => {
     const states = {};
     for (const c of clients) {
       for (const v of c.servers) {
@@ -63,17 +81,26 @@ async function child() {
         states[key] = (states[key] ?? 0) + 1;
       }
     }
-    process.send({
-      onA: clients.filter((c) => c.current === a).length,
-      onB: clients.filter((c) => c.current === b).length,
-      switched: switched.length,
-      states,
-      lagMs: Math.round(lag.max / 1e6),
-    });
-    lag.reset();
-  }, 250);
-  process.on("message", (m) => {
+    return states;
+  };
+  let profiler = null;
+  process.on("message", async (m) => {
     if (m === "report") process.send({ times: switched, reasons });
+    // --cpu-prof: this process's CPU profile from just before the SIGKILL to the last switch.
+    if (m?.profile === "start") {
+      const { Session } = await import("node:inspector/promises");
+      profiler = new Session();
+      profiler.connect();
+      await profiler.post("Profiler.enable");
+      await profiler.post("Profiler.setSamplingInterval", { interval: 500 });
+      await profiler.post("Profiler.start");
+    }
+    if (m?.profile === "stop" && profiler) {
+      const { profile } = await profiler.post("Profiler.stop");
+      const { writeFileSync: write } = await import("node:fs");
+      write(m.file, JSON.stringify(profile));
+      process.send({ profiled: m.file });
+    }
   });
   for (let i = 0; i < count; i++) {
     // The ramp: at most `window` of this process's clients are still connecting.
@@ -247,6 +274,8 @@ async function run(n) {
     observer.on("error", () => {});
     await sleep(500);
     const childCpu = () => children.reduce((sum, c) => sum + cpuTicks(c.pid), 0);
+    if (CPU_PROF) children[0].send({ profile: "start" });
+    await sleep(CPU_PROF ? 200 : 0);
     const childCpuAtKill = childCpu();
     agents.a.kill("SIGKILL");
     const killedAt = Date.now();
@@ -261,8 +290,18 @@ async function run(n) {
     const bCpuSwitch = (cpuTicks(agents.b.pid) - bCpuAtServe) / 100;
     const childCpuSwitch = (childCpu() - childCpuAtKill) / 100;
     observer.destroy();
+    if (CPU_PROF) {
+      const file = join(CPU_PROF, `clients-${n}-child-0-${Date.now()}.cpuprofile`);
+      await new Promise((resolve) => {
+        children[0].on("message", (m) => m.profiled && resolve());
+        children[0].send({ profile: "stop", file });
+      });
+      process.stderr.write(`CPU profile of child 0 from the kill to the last switch: ${file}\n`);
+    }
     const switchLag = worstLag;
     const times = [];
+    // Each child process's first and last switch: one slow process shows as a late last.
+    const perChild = [];
     const reasons = {};
     await Promise.all(
       children.map(
@@ -271,6 +310,8 @@ async function run(n) {
             c.on("message", (m) => {
               if (m.times) {
                 times.push(...m.times);
+                const own = m.times.map((t) => (t - servedAt) / 1000);
+                perChild.push(`${Math.min(...own).toFixed(2)}–${Math.max(...own).toFixed(2)}`);
                 for (const [k, v] of Object.entries(m.reasons)) reasons[k] = (reasons[k] ?? 0) + v;
                 resolve();
               }
@@ -304,6 +345,7 @@ async function run(n) {
       childProcesses: procs,
       childCpuSecondsFromKillToLastSwitch: childCpuSwitch.toFixed(2),
       switchReasons: reasons,
+      switchSecondsPerChildFirstToLast: perChild.join(", "),
       worstChildEventLoopDelayDuringSwitchMs: switchLag,
     };
   } catch (err) {

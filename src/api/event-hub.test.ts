@@ -136,6 +136,34 @@ describe("GET /v1/clients", () => {
     expect(after.clients).toEqual([]);
   });
 
+  it("records a report on every open stream of its session, and 404 once all are closed", async () => {
+    const hub = new EventHub();
+    const url = await start(hub);
+    const base = url.replace("/v1/events", "");
+    const report = (session: string, follows: string) =>
+      fetch(`${base}/v1/clients/follow`, {
+        method: "POST",
+        body: JSON.stringify({ session, follows }),
+      }).then((r) => r.status);
+    // A client whose new stream opened before the server saw its old one close.
+    const old = openEventStream(`${url}?session=s1&client=console-1`);
+    const now = openEventStream(`${url}?session=s1&client=console-1`);
+    const other = openEventStream(`${url}?session=s2&client=console-2`);
+    await until(() => hub.clients === 3, "three streams");
+    expect(await report("s1", "b")).toBe(200);
+    const follows = () => hub.connected().map((c) => `${c.session} ${c.follows}`);
+    expect(follows()).toEqual(["s1 b", "s1 b", "s2 null"]);
+    old.close();
+    await until(() => hub.clients === 2, "old stream closed");
+    expect(await report("s1", "a")).toBe(200);
+    expect(follows()).toEqual(["s1 a", "s2 null"]);
+    now.close();
+    await until(() => hub.clients === 1, "both s1 streams closed");
+    expect(await report("s1", "a")).toBe(404);
+    expect(await report("s2", "a")).toBe(200);
+    other.close();
+  });
+
   it("answers 404 for an unknown session and 400 for a malformed report", async () => {
     const base = (await start(new EventHub())).replace("/v1/events", "");
     const post = (body: string) =>

@@ -50,6 +50,11 @@ export interface EventHubOptions {
  */
 export class EventHub {
   readonly #streams = new Map<ServerResponse, ConnectedClient>();
+  /**
+   * The identified streams by session: a follow report finds its streams without a scan, as
+   * thousands of clients report right after a failover.
+   */
+  readonly #sessions = new Map<string, Set<ConnectedClient>>();
   /** Each kept event's id and frame, so a replay does no JSON work per stream. */
   readonly #recent: Array<{ id: number; frame: string }> = [];
   readonly #replay: number;
@@ -96,30 +101,37 @@ export class EventHub {
    */
   attach(stream: ServerResponse, lastId: number | null, client: ConnectedClient): void {
     this.#streams.set(stream, client);
+    if (client.session !== null) {
+      const same = this.#sessions.get(client.session);
+      if (same) same.add(client);
+      else this.#sessions.set(client.session, new Set([client]));
+    }
     if (lastId === null) return;
     for (const { id, frame } of this.#recent) if (id > lastId) stream.write(frame);
   }
 
   /** Removes a stream (its connection closed). */
   detach(stream: ServerResponse): void {
+    const client = this.#streams.get(stream);
     this.#streams.delete(stream);
+    if (client?.session == null) return;
+    const same = this.#sessions.get(client.session);
+    same?.delete(client);
+    if (same?.size === 0) this.#sessions.delete(client.session);
   }
 
   /** Ends every stream (the agent is stopping). */
   closeAll(): void {
     for (const stream of this.#streams.keys()) stream.end();
     this.#streams.clear();
+    this.#sessions.clear();
   }
 
   /** Records the node a client follows now; false when no open stream has that session. */
   follow(report: FollowReport): boolean {
-    let found = false;
-    for (const client of this.#streams.values()) {
-      if (client.session !== report.session) continue;
-      client.follows = report.follows;
-      found = true;
-    }
-    return found;
+    const same = this.#sessions.get(report.session);
+    for (const client of same ?? []) client.follows = report.follows;
+    return same !== undefined;
   }
 
   /** The open streams' clients, oldest first. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backoffDelay } from "./backoff.js";
+import { backoffDelay, SPREAD_RETRY_MS, spreadRetryDelay } from "./backoff.js";
 
 describe("backoffDelay", () => {
   it("doubles from the initial delay up to the cap", () => {
@@ -14,5 +14,23 @@ describe("backoffDelay", () => {
     expect(backoffDelay(0, opts, () => 0)).toBe(1000);
     expect(backoffDelay(0, opts, () => 0.999)).toBe(500);
     expect(backoffDelay(0, opts, () => 0.5)).toBe(750);
+  });
+});
+
+describe("spreadRetryDelay", () => {
+  it("spreads from the shortest first delay up to the spread window", () => {
+    expect(spreadRetryDelay({}, () => 0)).toBe(125);
+    expect(spreadRetryDelay({}, () => 1)).toBe(SPREAD_RETRY_MS);
+    expect(spreadRetryDelay({ initialMs: 1000, jitter: 0 }, () => 0.5)).toBe(2000);
+  });
+
+  it("never goes past maxMs", () => {
+    expect(spreadRetryDelay({ initialMs: 100, maxMs: 500 }, () => 1)).toBe(500);
+    expect(spreadRetryDelay({ initialMs: 100, maxMs: 500 }, () => 0)).toBe(50);
+    expect(spreadRetryDelay({ initialMs: 800, maxMs: 500, jitter: 0 }, () => 0.3)).toBe(500);
+  });
+
+  it("keeps the first retry after a long initial delay", () => {
+    expect(spreadRetryDelay({ initialMs: 5000, jitter: 0 }, () => 1)).toBe(5000);
   });
 });

@@ -35,3 +35,35 @@ export function backoffDelay(
   const full = Math.min(max, initial * factor ** Math.max(0, attempt));
   return Math.round(full * (1 - jitter * random()));
 }
+
+/**
+ * Longest first retry, in ms, after an open stream breaks while the client still has another
+ * server's stream (and `maxMs` allows it).
+ */
+export const SPREAD_RETRY_MS = 3000;
+
+/**
+ * The delay before the first retry after an open stream broke while another server's stream
+ * stays open: drawn evenly from the shortest first delay up to {@link SPREAD_RETRY_MS} (or
+ * `maxMs`, when shorter). When a node dies, every client of the pair loses its stream to it in
+ * the same instant; the other stream still tells each one which node serves, so nothing is
+ * lost by coming back later, and spreading the retries keeps the clients' machines (and the
+ * node, when it restarts) from handling all of them at once, just as the other node takes over.
+ *
+ * @example
+ * ```ts
+ * spreadRetryDelay({}, () => 0); // 125
+ * spreadRetryDelay({ initialMs: 100, maxMs: 500 }, () => 1); // 500
+ * ```
+ */
+export function spreadRetryDelay(
+  options: BackoffOptions = {},
+  random: () => number = Math.random,
+): number {
+  const initial = options.initialMs ?? 250;
+  const max = options.maxMs ?? 10_000;
+  const jitter = Math.min(1, Math.max(0, options.jitter ?? 0.5));
+  const low = Math.min(max, initial) * (1 - jitter);
+  const high = Math.min(max, Math.max(initial, SPREAD_RETRY_MS));
+  return Math.round(low + (high - low) * random());
+}

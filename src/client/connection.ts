@@ -24,6 +24,12 @@ export interface ConnectionEvents {
   restored: (url: string, reason: string) => void;
 }
 
+/**
+ * How long after a change a client reports the node it follows, drawn at random between the
+ * two: after the switch itself, and spread so that a pair's clients do not all report at once.
+ */
+const FOLLOW_REPORT_DELAY = { minMs: 250, maxMs: 1000 } as const;
+
 /** A random id that also works in a browser page served over plain HTTP (no randomUUID). */
 function sessionId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(12));
@@ -50,6 +56,7 @@ export class Connection {
   #closed = false;
   #healths: Array<boolean | null> = [];
   #healthTimer: ReturnType<typeof setTimeout> | null = null;
+  #reportTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(options: ResolvedOptions) {
     this.#options = options;
@@ -102,6 +109,7 @@ export class Connection {
     this.#abort.abort();
     for (const s of this.#streams) s.close();
     if (this.#healthTimer) clearTimeout(this.#healthTimer);
+    if (this.#reportTimer) clearTimeout(this.#reportTimer);
   }
 
   /** Starts watching (called once by `connect`). */
@@ -115,7 +123,7 @@ export class Connection {
     }
     const query = this.#identityQuery();
     for (const server of this.#options.servers) {
-      const stream = new ServerStream({
+      const stream: ServerStream = new ServerStream({
         url: server.url,
         query,
         transport: this.#options.transport,
@@ -124,6 +132,7 @@ export class Connection {
         backoff: this.#options.backoff,
         onChange: (view) => this.#changed(view),
         onReconnect: (data) => this.#operatorReconnect(data.to, data.reason),
+        othersUp: () => this.#streams.some((s) => s.view !== stream.view && s.view.state === "up"),
       });
       this.#streams.push(stream);
     }
@@ -148,7 +157,7 @@ export class Connection {
     if (this.#closed) return;
     // A stream that (re)opened has a fresh entry on its server: tell it whom this client follows.
     if (view.state !== "up") this.#reported.delete(view.url);
-    else if (!this.#reported.has(view.url)) this.#reportFollow([view]);
+    else if (!this.#reported.has(view.url)) this.#scheduleReport();
     const policy = this.#options.policy === "sticky" ? "sticky" : "follow";
     this.#apply(
       choose(
@@ -185,7 +194,7 @@ export class Connection {
       this.#emit("active", choice.url, choice.reason);
       void this.#saveCache();
     }
-    this.#reportFollow(this.#streams.map((s) => s.view).filter((v) => v.state === "up"));
+    this.#scheduleReport();
   }
 
   #allDown(): boolean {
@@ -193,13 +202,31 @@ export class Connection {
     return this.#streams.every((s) => s.view.state === "down");
   }
 
-  /** Tells each server in `views` the node this client follows (identified clients only). */
-  #reportFollow(views: ServerView[]): void {
-    if (!this.#options.identity) return;
+  /**
+   * Reports the followed node to the servers a little later (identified clients only). At a
+   * failover every client of the pair switches at the same moment: reporting at once would land
+   * thousands of requests on the new node just as it starts serving, and each client would
+   * spend its CPU on them while other clients sharing its machine still wait to switch.
+   */
+  #scheduleReport(): void {
+    if (!this.#options.identity || this.#reportTimer || this.#closed) return;
+    const { minMs, maxMs } = FOLLOW_REPORT_DELAY;
+    this.#reportTimer = setTimeout(
+      () => {
+        this.#reportTimer = null;
+        this.#reportFollow();
+      },
+      minMs + Math.random() * (maxMs - minMs),
+    );
+  }
+
+  /** Tells each server that is up the node this client follows, where it was not told yet. */
+  #reportFollow(): void {
+    if (this.#closed) return;
     const follows = this.#streams.find((s) => s.view.url === this.#current)?.view.node ?? null;
     const body: FollowReport = { session: this.#session, follows };
-    for (const v of views) {
-      if (this.#reported.get(v.url) === follows) continue;
+    for (const { view: v } of this.#streams) {
+      if (v.state !== "up" || this.#reported.get(v.url) === follows) continue;
       this.#reported.set(v.url, follows);
       // A plain-text body keeps this a "simple" cross-origin request in browsers (no preflight).
       fetch(`${v.url.replace(/\/+$/, "")}${FOLLOW_PATH}`, {

@@ -4,7 +4,7 @@
  * It keeps what the stream says about the node in a {@link ServerView}.
  */
 import type { HelloData, ReconnectData, RoleData, ServingData } from "../api/client-wire.js";
-import { type BackoffOptions, backoffDelay } from "./backoff.js";
+import { type BackoffOptions, backoffDelay, spreadRetryDelay } from "./backoff.js";
 import { type OpenStream, openTransport, type TransportName } from "./transport.js";
 
 /**
@@ -41,6 +41,8 @@ export interface ServerStreamOptions {
   onChange(view: ServerView): void;
   /** An operator asked clients to use node `to`. */
   onReconnect(data: ReconnectData): void;
+  /** Whether the client has another server's stream open (a broken one may come back later). */
+  othersUp(): boolean;
 }
 
 /**
@@ -49,7 +51,8 @@ export interface ServerStreamOptions {
  * @example
  * ```ts
  * const s = new ServerStream({ url, query: "", transport: "fetch", keepAliveMs: 5000,
- *   silenceMs: 11000, backoff: {}, onChange: (v) => console.log(v), onReconnect: () => {} });
+ *   silenceMs: 11000, backoff: {}, onChange: (v) => console.log(v), onReconnect: () => {},
+ *   othersUp: () => false });
  * s.start();
  * ```
  */
@@ -63,6 +66,8 @@ export class ServerStream {
   #closed = false;
   /** A silent stream is closed by the timer, which reports "closed": this says why instead. */
   #silenceReason = "";
+  /** When the stream last showed activity (`Date.now()`). */
+  #lastActivity = 0;
 
   constructor(options: ServerStreamOptions) {
     this.#options = options;
@@ -100,11 +105,23 @@ export class ServerStream {
     this.#stream = null;
   }
 
+  /**
+   * Notes activity on the stream. One timer per stream: it is not re-created on every chunk,
+   * but when it fires early (activity since) it waits out the rest of the silence.
+   */
   #armSilence(): void {
-    if (this.#silence) clearTimeout(this.#silence);
-    const ms = this.#options.silenceMs;
-    this.#silence = setTimeout(() => this.#stream?.close(), ms);
-    this.#silenceReason = `silent for ${ms} ms`;
+    this.#lastActivity = Date.now();
+    if (!this.#silence) this.#waitSilence(this.#options.silenceMs);
+  }
+
+  #waitSilence(ms: number): void {
+    this.#silence = setTimeout(() => {
+      const left = this.#lastActivity + this.#options.silenceMs - Date.now();
+      if (left > 0) return this.#waitSilence(left);
+      this.#silence = null;
+      this.#silenceReason = `silent for ${this.#options.silenceMs} ms`;
+      this.#stream?.close();
+    }, ms);
   }
 
   #event(event: string, raw: unknown): void {
@@ -147,9 +164,14 @@ export class ServerStream {
     this.#silence = null;
     if (this.#closed) return;
     const why = error === "closed" ? this.#silenceReason : error;
+    const broke = this.view.state === "up";
     Object.assign(this.view, { state: "down", serving: false, error: why });
     this.#options.onChange(this.view);
-    const delay = backoffDelay(this.#failures++, this.#options.backoff);
+    if (this.#closed) return;
+    const o = this.#options;
+    const spread = broke && o.othersUp();
+    const delay = spread ? spreadRetryDelay(o.backoff) : backoffDelay(this.#failures, o.backoff);
+    this.#failures++;
     this.#retry = setTimeout(() => {
       this.#retry = null;
       this.start();

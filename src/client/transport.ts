@@ -44,21 +44,30 @@ function parse(data: string): unknown {
 export function openFetchStream(url: string, handlers: TransportHandlers): OpenStream {
   const controller = new AbortController();
   let closed = false;
-  const close = (error: string): void => {
+  // A request that already failed or ended needs no abort: aborting it anyway costs each
+  // client an abort event and an error in the fetch machinery, and at a failover every client
+  // of the dead node does it at the same moment.
+  const close = (error: string, abort = true): void => {
     if (closed) return;
     closed = true;
-    controller.abort();
+    if (abort) controller.abort();
     handlers.onClose(error);
   };
   const parser = new SseParser((m) => {
     if (!closed) handlers.onEvent(m.event, parse(m.data));
   });
+  /** Set when the request itself failed (not, say, a handler): it holds no connection then. */
+  let failed = false;
+  const fail = (err: unknown): never => {
+    failed = true;
+    throw err;
+  };
   void (async () => {
     try {
       const res = await fetch(url, {
         headers: { accept: "text/event-stream" },
         signal: controller.signal,
-      });
+      }).catch(fail);
       if (!res.ok || !res.body) {
         close(`HTTP ${res.status}`);
         return;
@@ -67,14 +76,14 @@ export function openFetchStream(url: string, handlers: TransportHandlers): OpenS
       const reader = res.body.getReader();
       const decoder = new TextDecoder();
       for (;;) {
-        const { done, value } = await reader.read();
+        const { done, value } = await reader.read().catch(fail);
         if (done) break;
         handlers.onActivity();
         parser.push(decoder.decode(value, { stream: true }));
       }
-      close("the stream ended");
+      close("the stream ended", false);
     } catch (err) {
-      close(describeFetchError(err));
+      close(describeFetchError(err), !failed);
     }
   })();
   return { close: () => close("closed") };
