@@ -248,7 +248,7 @@ if (!ONLY_SOAK) await failoverTable();
 if (SOAK_SECONDS > 0) {
   const s = await soak();
   console.log(
-    `soak ${SOAK_SECONDS} s, fast profile${SOAK_TIMERS ? ` with ${SOAK_TIMERS}` : ""}, ${s.hasStress ? "stress-ng --cpu 2 saturating both cores" : "no stress-ng (cores not saturated)"}, heartbeats through proxies: 0–20 ms jitter, 5 % held past the timeout`,
+    `soak ${SOAK_SECONDS} s, ${SOAK_TIMERS === "interval: 20ms, timeout: 90ms" ? "tight profile's timers" : `fast profile${SOAK_TIMERS ? ` with ${SOAK_TIMERS}` : ""}`}, ${s.hasStress ? "stress-ng --cpu 2 saturating both cores" : "no stress-ng (cores not saturated)"}, heartbeats through proxies: 0–20 ms jitter, 5 % held past the timeout`,
   );
   console.log(
     `  heartbeats ${s.heartbeats}, held ${s.dropped}; samples ${s.samples}: takeovers ${s.takeovers}, both serving ${s.both}, none serving ${s.none}  (target 0, 0, 0)`,

@@ -85,6 +85,9 @@ export function keepalivedPair() {
         ns[k],
         KEEPALIVED,
         "--dont-fork",
+        // A killed VRRP process stays dead, as a crashed host's would: respawned, it would
+        // advertise again and race the backup's takeover.
+        "--dont-respawn",
         "--vrrp",
         "--log-console",
         "--use-file",
