@@ -82,20 +82,11 @@ describe("COPY rows of queue_log lines", () => {
   });
 
   it("agrees with the field-by-field row on any printable ASCII line", () => {
-    const field = fc.stringMatching(/^[ -[\]-{}~]{0,12}$/);
-    const line = fc
-      .tuple(
-        fc.integer({ min: 1, max: 2_000_000_000 }),
-        field,
-        field,
-        field,
-        fc.stringMatching(/^[A-Z_]{1,12}$/),
-        fc.array(field, { maxLength: 8 }),
-      )
-      .map(
-        ([t, c, q, a, v, data]) =>
-          `${t}|${c}|${q}|${a}|${v}${data.length > 0 ? `|${data.join("|")}` : ""}`,
-      );
+    const line = arbitraryLine(
+      fc.stringMatching(/^[ -[\]-{}~]{0,12}$/),
+      fc.stringMatching(/^[A-Z_]{1,12}$/),
+      8,
+    );
     fc.assert(
       fc.property(fc.array(line, { minLength: 1, maxLength: 30 }), (lines) => {
         expect(copyText(lines, true)).toBe(copyText(lines, false));
@@ -105,20 +96,11 @@ describe("COPY rows of queue_log lines", () => {
   });
 
   it("keeps lines for SQLite by position and makes the rows their fields make", () => {
-    const field = fc.stringMatching(/^[ -{}~é]{0,6}$/);
-    const line = fc
-      .tuple(
-        fc.integer({ min: 1, max: 2_000_000_000 }),
-        field,
-        field,
-        field,
-        fc.stringMatching(/^[A-Z]{1,6}$/),
-      )
-      .chain(([t, c, q, a, v]) =>
-        fc
-          .array(field, { maxLength: 9 })
-          .map((data) => `${t}|${c}|${q}|${a}|${v}${data.length > 0 ? `|${data.join("|")}` : ""}`),
-      );
+    const line = arbitraryLine(
+      fc.stringMatching(/^[ -{}~é]{0,6}$/),
+      fc.stringMatching(/^[A-Z]{1,6}$/),
+      9,
+    );
     fc.assert(
       fc.property(
         fc.array(fc.oneof(line, fc.constant("not a line")), { maxLength: 20 }),
@@ -160,3 +142,24 @@ describe("COPY rows of queue_log lines", () => {
     );
   });
 });
+
+/** A queue_log line of random fields: `time|call|queue|agent|verb[|data…]`. */
+function arbitraryLine(
+  field: fc.Arbitrary<string>,
+  verb: fc.Arbitrary<string>,
+  maxData: number,
+): fc.Arbitrary<string> {
+  return fc
+    .tuple(
+      fc.integer({ min: 1, max: 2_000_000_000 }),
+      field,
+      field,
+      field,
+      verb,
+      fc.array(field, { maxLength: maxData }),
+    )
+    .map(
+      ([t, c, q, a, v, data]) =>
+        `${t}|${c}|${q}|${a}|${v}${data.length > 0 ? `|${data.join("|")}` : ""}`,
+    );
+}
