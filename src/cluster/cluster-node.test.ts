@@ -56,6 +56,11 @@ cluster:
         await new Promise((r) => setTimeout(r, 50));
       }
       expect(node.state.serving, JSON.stringify(lines)).toBe(true);
+      // The serving mode is carried out once the new term is on disk.
+      for (let i = 0; i < 200 && !modes.some((m) => m.serving); i++) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(modes.at(-1)).toMatchObject({ mode: "ACTIVE", serving: true });
       const seen = modes.length;
       expect(node.servingAllowedNow()).toBe(true);
       expect(modes.length).toBe(seen);

@@ -275,12 +275,13 @@ export class ClusterNode extends EventEmitter {
     return this.#failoverLog.read(limit);
   }
 
-  /** Stops the loop; state already persisted stays as it is. */
+  /** Stops the loop and waits for the state saves and failover-log lines already started. */
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
     for (const client of this.#clients.values()) client.close();
     await this.#quorum?.stop();
+    while (this.#unsaved > 0) await this.#saved;
     await this.#failoverLog.flushed();
   }
 
