@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { STARTUP_GRACE_MS } from "./election.js";
+import { TIMER_PROFILES } from "./profiles.js";
 import { pairOptions, Sim } from "./sim.test-helpers.js";
 import type { EngineOptions } from "./types.js";
 
@@ -622,9 +623,9 @@ describe("heartbeat loss: only silence counts", () => {
     expect(sim.state("a").peers.b?.misses).toBe(1);
   });
 
-  // keepalived's advert_int 0.05 budget with beats overlapping: one leaves every 20 ms, each
-  // waits 60 ms, so three of them are always in flight.
-  const tight = { heartbeat: { intervalMs: 20, timeoutMs: 60, fall: 3, rise: 3 } };
+  // The tight profile: one beat leaves every 20 ms and each waits 90 ms, so several are always
+  // in flight; a peer is lost after 130 ms of silence.
+  const tight = { heartbeat: TIMER_PROFILES.tight };
 
   it("with overlapping beats and 5 % loss both ways, ten minutes pass without a lost peer", () => {
     const sim = settledPair(tight, { dropRate: 0.05, seed: 7 });
@@ -643,7 +644,7 @@ describe("heartbeat loss: only silence counts", () => {
       (e) => e.node === "b" && e.effect.type === "log" && e.effect.message.includes("unreachable"),
     );
     expect(lost?.t).toBeDefined();
-    expect((lost?.t ?? 0) - frozenAt).toBeLessThanOrEqual(2 * 20 + 60 + 20);
+    expect((lost?.t ?? 0) - frozenAt).toBeLessThanOrEqual(2 * 20 + 90 + 20);
     expect(sim.serving("b")).toBe(true);
   });
 });
