@@ -5,7 +5,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useCleanups } from "./helpers/cleanups.js";
 import {
   freePort,
   runTandem,
@@ -15,10 +16,7 @@ import {
   writeFile,
 } from "./helpers/processes.js";
 
-const cleanups: Array<() => void | Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = useCleanups();
 
 function agentConfig(dir: string, port: number, probes: string): string {
   return writeFile(

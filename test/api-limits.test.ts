@@ -8,7 +8,8 @@
 import { connect } from "node:net";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useCleanups } from "./helpers/cleanups.js";
 import { HalfOpenCrowd, percentile, roleLatencies } from "./helpers/half-open.js";
 import {
   freePort,
@@ -19,10 +20,7 @@ import {
   writeFile,
 } from "./helpers/processes.js";
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = useCleanups();
 
 /** Starts a standalone agent with `api` extra settings; resolves with its API port. */
 async function agent(apiExtra = ""): Promise<number> {

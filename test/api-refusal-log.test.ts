@@ -5,15 +5,13 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useCleanups } from "./helpers/cleanups.js";
 import { HalfOpenCrowd, roleLatencies } from "./helpers/half-open.js";
 import { freePort, startTandem, tempDir, waitFor, writeFile } from "./helpers/processes.js";
 import { openEventStream } from "./helpers/sse.js";
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = useCleanups();
 
 /** The agent's log lines (JSON) whose `event` is `event`. */
 function logged(file: string, event: string): Array<{ level: string; msg: string }> {

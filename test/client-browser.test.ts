@@ -7,15 +7,13 @@ import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { join, normalize } from "node:path";
 import { chromium } from "playwright-core";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CHROMIUM, CHROMIUM_FLAGS as FLAGS } from "./helpers/browser.js";
+import { useCleanups } from "./helpers/cleanups.js";
 import { startPair } from "./helpers/pair.js";
 import { ROOT, tempDir, waitFor } from "./helpers/processes.js";
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = useCleanups();
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>console</title>
 <script type="module">

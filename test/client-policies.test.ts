@@ -3,15 +3,13 @@
  * node, a failback, both nodes down and one back, and an ordered list with a dead entry.
  */
 import { createServer } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type Connection, connect } from "../src/client/index.js";
+import { useCleanups } from "./helpers/cleanups.js";
 import { type Pair, startPair } from "./helpers/pair.js";
 import { freePort, waitFor } from "./helpers/processes.js";
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = useCleanups();
 
 /**
  * A started pair, a ACTIVE and b standing by. The lan timers (500 ms × 3) and the long wait

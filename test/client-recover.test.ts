@@ -2,16 +2,14 @@
  * `tandem recover` with clients on the event streams, and `tandem clients`: the reconnect
  * step waits until the identified clients follow the recovered node and names any that do not.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { connect } from "../src/client/index.js";
+import { useCleanups } from "./helpers/cleanups.js";
 import { startPair } from "./helpers/pair.js";
 import { waitFor } from "./helpers/processes.js";
 import { openEventStream } from "./helpers/sse.js";
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = useCleanups();
 
 describe("clients during a recovery", () => {
   it("recover waits for identified clients, names one that stays behind; tandem clients lists them", {

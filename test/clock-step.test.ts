@@ -7,7 +7,8 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useCleanups } from "./helpers/cleanups.js";
 import { startEtcd } from "./helpers/etcd.js";
 import {
   type NodeName,
@@ -19,10 +20,7 @@ import {
 } from "./helpers/pair.js";
 import { ROOT, waitFor } from "./helpers/processes.js";
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = useCleanups();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const HOOK = join(ROOT, "scripts/clock-offset.mjs");

@@ -5,15 +5,13 @@
  * `tandem recover`, back.
  */
 import { createServer, get, type Server } from "node:http";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useCleanups } from "./helpers/cleanups.js";
 import { type Haproxy, startHaproxy } from "./helpers/haproxy.js";
 import { type NodeName, type Pair, startPair } from "./helpers/pair.js";
 import { tempDir, waitFor } from "./helpers/processes.js";
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = useCleanups();
 
 /** A node's service: answers every request with the node's name. */
 async function service(node: NodeName): Promise<number> {

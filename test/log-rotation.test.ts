@@ -4,13 +4,11 @@
  */
 import { existsSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useCleanups } from "./helpers/cleanups.js";
 import { freePort, startTandem, tempDir, waitFor, writeFile } from "./helpers/processes.js";
 
-const cleanups: Array<() => void | Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = useCleanups();
 
 type LogLine = Record<string, unknown> & { time: string; event?: string; msg: string };
 

@@ -5,9 +5,10 @@
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { verifyPassword } from "../src/ui/password.js";
+import { useCleanups } from "./helpers/cleanups.js";
 import {
   freePort,
   ROOT,
@@ -18,10 +19,7 @@ import {
   writeFile,
 } from "./helpers/processes.js";
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = useCleanups();
 
 function add(
   args: string[],

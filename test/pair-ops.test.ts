@@ -8,15 +8,13 @@
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useCleanups } from "./helpers/cleanups.js";
 import { type Pair, type PairOptions, startPair, TestWitness } from "./helpers/pair.js";
 import { runTandem, waitFor } from "./helpers/processes.js";
 import { openEventStream, type SseFrame } from "./helpers/sse.js";
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = useCleanups();
 
 async function pairOf(options: PairOptions = {}): Promise<Pair> {
   const p = await startPair(options);

@@ -6,14 +6,12 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useCleanups } from "./helpers/cleanups.js";
 import { type Pair, startPair } from "./helpers/pair.js";
 import { freePort, runTandem, tempDir, waitFor, writeFile } from "./helpers/processes.js";
 
-const cleanups: Array<() => void | Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = useCleanups();
 
 /**
  * `node svc.mjs start PORT PIDFILE LIFE_MS GATE`: waits until the file GATE exists (`-`: does

@@ -3,15 +3,13 @@
  * than its lease, partitioned from its peer; one etcd member of three lost, then the quorum.
  * Both nodes' role URLs are sampled every 20 ms: never both 200.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useCleanups } from "./helpers/cleanups.js";
 import { startEtcd, type TestEtcd } from "./helpers/etcd.js";
 import { type Pair, type PairOptions, quorumYaml, sampleRoles, startPair } from "./helpers/pair.js";
 import { waitFor } from "./helpers/processes.js";
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = useCleanups();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

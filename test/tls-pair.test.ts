@@ -6,8 +6,9 @@
  */
 import { request } from "node:https";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { makeCa, makeCert } from "./helpers/certs.js";
+import { useCleanups } from "./helpers/cleanups.js";
 import {
   freePort,
   type RunningTandem,
@@ -18,10 +19,7 @@ import {
   writeFile,
 } from "./helpers/processes.js";
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = useCleanups();
 
 /** GET `path` over HTTPS trusting `ca`: the status and body. */
 function get(port: number, path: string, ca: string): Promise<{ status: number; body: string }> {

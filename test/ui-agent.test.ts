@@ -9,11 +9,12 @@ import { createHash, createPublicKey } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { generateQueueLog } from "../src/queuelog/generate.js";
 import { hashPassword } from "../src/ui/password.js";
 import { screenshot, startBrowser } from "./helpers/browser.js";
 import { makeCa, makeCert } from "./helpers/certs.js";
+import { useCleanups } from "./helpers/cleanups.js";
 import {
   freePort,
   runTandem,
@@ -25,10 +26,7 @@ import {
 
 const DAY = "2026-11-20";
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = useCleanups();
 
 /** Starts `tandem agent` on `config`, stopped after the test. */
 function agent(config: string): void {
