@@ -28,12 +28,19 @@ export function backoffDelay(
   options: BackoffOptions = {},
   random: () => number = Math.random,
 ): number {
-  const initial = options.initialMs ?? 250;
-  const max = options.maxMs ?? 10_000;
-  const factor = options.factor ?? 2;
-  const jitter = Math.min(1, Math.max(0, options.jitter ?? 0.5));
+  const { initial, max, factor, jitter } = settings(options);
   const full = Math.min(max, initial * factor ** Math.max(0, attempt));
   return Math.round(full * (1 - jitter * random()));
+}
+
+/** The options with their defaults filled in, jitter clamped to 0–1. */
+function settings(options: BackoffOptions) {
+  return {
+    initial: options.initialMs ?? 250,
+    max: options.maxMs ?? 10_000,
+    factor: options.factor ?? 2,
+    jitter: Math.min(1, Math.max(0, options.jitter ?? 0.5)),
+  };
 }
 
 /**
@@ -60,9 +67,7 @@ export function spreadRetryDelay(
   options: BackoffOptions = {},
   random: () => number = Math.random,
 ): number {
-  const initial = options.initialMs ?? 250;
-  const max = options.maxMs ?? 10_000;
-  const jitter = Math.min(1, Math.max(0, options.jitter ?? 0.5));
+  const { initial, max, jitter } = settings(options);
   const low = Math.min(max, initial) * (1 - jitter);
   const high = Math.min(max, Math.max(initial, SPREAD_RETRY_MS));
   return Math.round(low + (high - low) * random());

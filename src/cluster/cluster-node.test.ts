@@ -1,18 +1,9 @@
-import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
+import { freePort } from "../../test/helpers/processes.js";
 import { useTempDir } from "../config/config.test-helpers.js";
 import { parseConfigText } from "../config/load.js";
 import { captureLogger } from "../log/capture.test-helpers.js";
 import { ClusterNode } from "./cluster-node.js";
-
-/** A loopback port nothing listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 describe("ClusterNode.servingAllowedNow", () => {
   const tempDir = useTempDir();
@@ -26,7 +17,7 @@ cluster:
   profile: fast
   nodes:
     - { name: a, rank: 1, api: "http://127.0.0.1:1" }
-    - { name: b, rank: 2, api: "http://127.0.0.1:${await closedPort()}" }
+    - { name: b, rank: 2, api: "http://127.0.0.1:${await freePort()}" }
 `,
       "a.yaml",
     );
